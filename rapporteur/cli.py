@@ -1,0 +1,71 @@
+"""Command line: `rapporteur build` and `rapporteur check`. A thin layer over rapporteur.build."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import FORMATS, Project, build_report, check_report
+from .errors import ContentError, Problem, UsageError
+
+EXIT_CONTENT_ERROR = 1
+EXIT_USAGE_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rapporteur", description="Build a multilingual report from YAML content.")
+    parser.add_argument("--project", type=Path, default=Path.cwd(),
+                        help="project folder holding content/, templates/ and locales/ "
+                             "(default: the current folder)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="validate and write HTML and PDF to the output folder")
+    build.add_argument("--output", type=Path, default=None,
+                       help="output folder (default: PROJECT/output)")
+    build.add_argument("--lang", action="append", metavar="CODE",
+                       help="build only this language (repeatable; default: all)")
+    build.add_argument("--format", action="append", choices=FORMATS,
+                       help="build only this format (repeatable; default: html and pdf)")
+    commands.add_parser("check", help="validate the content without writing anything")
+    return parser
+
+
+def _report(problems: list[Problem], root: Path) -> None:
+    for problem in problems:
+        print(problem.format(root), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    project = Project(arguments.project.resolve())
+    try:
+        if arguments.command == "check":
+            document, warnings = check_report(project)
+            _report(warnings, project.root)
+            print(f"ok: {len(document.paragraphs)} paragraphs, {len(document.footnotes)} "
+                  f"footnotes, {len(document.annex_i.rows)} recommendations")
+            return 0
+        output = (arguments.output or project.root / "output").resolve()
+        result = build_report(project, output, arguments.lang, arguments.format or FORMATS)
+        _report(result.warnings, project.root)
+        for path in result.outputs:
+            state = "written" if path in result.written else "unchanged"
+            print(f"{state:>9}  {path.relative_to(output.parent) if output.parent in path.parents else path}")
+        return 0
+    except ContentError as error:
+        _report(error.problems, project.root)
+        count = len(error.problems)
+        print(f"build stopped: {count} problem{'s' if count != 1 else ''} in the content; "
+              "nothing was written", file=sys.stderr)
+        return EXIT_CONTENT_ERROR
+    except UsageError as error:
+        print(f"rapporteur: {error}", file=sys.stderr)
+        return EXIT_USAGE_ERROR
+    except Exception:
+        if arguments.debug:
+            raise
+        print("rapporteur: internal error while building; nothing was written. "
+              "Run again with --debug and report the traceback.", file=sys.stderr)
+        return 3

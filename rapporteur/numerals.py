@@ -1,0 +1,35 @@
+"""Number styles for section numbers and result codes: 三 in Chinese, III in English."""
+
+from __future__ import annotations
+
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def roman(number: int) -> str:
+    result = ""
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        result += letters * count
+    return result
+
+
+def chinese(number: int) -> str:
+    """Chinese numerals up to 99 (一, 十, 十一, 二十三): section and goal numbers stay small."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十"
+    if units:
+        text += _CHINESE_DIGITS[units]
+    return text
+
+
+STYLES = {"roman": roman, "chinese": chinese, "arabic": str}
+
+
+def format_number(number: int, style: str) -> str:
+    return STYLES[style](number)

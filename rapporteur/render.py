@@ -1,0 +1,163 @@
+"""Stage 4, render: the resolved document as one HTML page per language and medium.
+
+Jinja2 templates (autoescaped) get the `Document`, the language, and filters that pick the
+language's text and render its inline Markdown. Template strings come from gettext catalogues
+in `locales/`, compiled in memory by Babel, so adding a language needs no code.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from babel import Locale
+from babel.dates import format_date, format_interval
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .errors import Problem, UsageError
+from .markup import render_blocks, render_inline
+from .resolve import Document, Footnote
+
+Medium = Literal["screen", "print"]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where the templates and message catalogues live."""
+
+    templates: Path
+    locales: Path
+
+    @property
+    def assets(self) -> Path:
+        return self.templates / "assets"
+
+
+def load_translations(theme: Theme, language: str) -> gettext.NullTranslations:
+    """The language's catalogue (locales/LANG/LC_MESSAGES/messages.po), compiled in memory."""
+    po_path = theme.locales / language / "LC_MESSAGES" / "messages.po"
+    if not po_path.is_file():
+        raise UsageError(f"no message catalogue for '{language}': expected {po_path}")
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def missing_messages(theme: Theme, language: str) -> list[Problem]:
+    """Template strings that have no translation in the language's catalogue (warnings)."""
+    po_path = theme.locales / language / "LC_MESSAGES" / "messages.po"
+    pot_path = theme.locales / "messages.pot"
+    if not po_path.is_file() or not pot_path.is_file():
+        return []
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    with pot_path.open("rb") as pot_file:
+        template = read_po(pot_file)
+    problems = []
+    for message in template:
+        if message.id and not (catalog.get(message.id) and catalog.get(message.id).string):
+            problems.append(Problem(po_path, None, None,
+                                    f"message '{message.id}' has no translation",
+                                    "run `make messages`, then translate the empty msgstr",
+                                    severity="warning"))
+    return problems
+
+
+class _Renderer:
+    """Text filters for one language and medium; the footnote call/body HTML lives here."""
+
+    def __init__(self, document: Document, language: str, medium: Medium):
+        self.language = language
+        self.medium = medium
+        self.footnotes = {note.id: note for note in document.footnotes}
+
+    def footnote_call(self, note: Footnote) -> Markup:
+        call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}">{0}</a>').format(
+            note.number)
+        if self.medium == "print":
+            # WeasyPrint floats this span to the foot of the page that holds the call.
+            body = Markup('<span class="footnote" id="fn-{0}"><span class="fn-number">{0}</span>'
+                          '{1}</span>').format(note.number, self.footnote_body(note))
+            return call + body
+        return call
+
+    def footnote_body(self, note: Footnote) -> Markup:
+        return Markup(render_inline(note.text[self.language], self._no_nested_footnote))
+
+    def _footnote_ref(self, footnote_id: str) -> str:
+        return str(self.footnote_call(self.footnotes[footnote_id]))
+
+    @staticmethod
+    def _no_nested_footnote(footnote_id: str) -> str:
+        raise AssertionError(f"validate lets no footnote reference another ({footnote_id})")
+
+    def inline(self, text: dict[str, str]) -> Markup:
+        return Markup(render_inline(text[self.language], self._footnote_ref))
+
+    def blocks(self, text: dict[str, str]) -> Markup:
+        return Markup(render_blocks(text[self.language], self._footnote_ref))
+
+    def plain(self, text: dict[str, str]) -> str:
+        return text[self.language]
+
+
+def make_environment(theme: Theme) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(theme.templates),
+        autoescape=select_autoescape(["html", "css"], default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment
+
+
+def render_language(document: Document, language: str, medium: Medium, theme: Theme,
+                    links: dict[str, str] | None = None,
+                    environment: Environment | None = None) -> str:
+    """The whole report in one language, as an HTML page for the screen or for print.
+
+    `links` maps each language code to the file name of its page, for the language switcher.
+    """
+    environment = environment or make_environment(theme)
+    translations = load_translations(theme, language)
+    environment.install_gettext_translations(translations, newstyle=True)
+    spec = document.language(language)
+    renderer = _Renderer(document, language, medium)
+    template = environment.get_template("report.html")
+    return template.render(
+        doc=document,
+        lang=language,
+        locale=spec.locale,
+        medium=medium,
+        t=renderer.inline,
+        tb=renderer.blocks,
+        plain=renderer.plain,
+        footnote_call=renderer.footnote_call,
+        footnote_body=renderer.footnote_body,
+        long_date=lambda date: format_date(date, "long", locale=spec.locale),
+        date_range=lambda start, end: format_interval(start, end, "yMMMd", locale=spec.locale),
+        language_name=lambda code: Locale.parse(code).language_name,
+        links=links or {},
+        # The stylesheet is the project's own file, not content: it goes in unescaped.
+        stylesheet=Markup((theme.assets / "report.css").read_text(encoding="utf-8")),
+        css_string=css_string,
+    )
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal that no content can break out of (quotes, `</style>`, newlines)."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 0x20 else char
+                      for char in text)
+    return Markup(f'"{escaped}"')

@@ -1,0 +1,199 @@
+"""Stage 3, resolve: number everything and link it up, producing the document the templates show.
+
+Paragraph, footnote and section numbers follow from the authors' order; annex rows are built
+from the recommendation and result data. Templates receive this `Document` and never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import DocumentHeader, LanguageSpec, ParagraphBlock
+from .numerals import format_number
+from .text import footnote_ids
+from .validate import ValidContent, paragraph_texts
+
+Localized = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: str
+    number: int
+    text: Localized
+
+
+@dataclass(frozen=True)
+class Item:
+    marker: str
+    text: Localized
+    continued: list[Localized]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    text: Localized
+    items: list[Item]
+    footnotes: list[Footnote]  # in number order
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: Localized
+
+
+@dataclass(frozen=True)
+class Section:
+    label: Localized | None  # "一." / "I.", None for unnumbered sections
+    title: Localized | None
+    anchor: str
+    blocks: list[Paragraph | Heading]
+
+    @property
+    def footnotes(self) -> list[Footnote]:
+        return [note for block in self.blocks if isinstance(block, Paragraph)
+                for note in block.footnotes]
+
+
+@dataclass(frozen=True)
+class LinkedResult:
+    code: str
+    label: Localized  # "三.2" / "III.2"
+    text: Localized
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    number: int
+    immediate: bool
+    text: Localized
+    results: list[LinkedResult]
+    star_note: Footnote | None = None  # the annex's note on "*", on the first starred row
+    label_note: Footnote | None = None  # the annex's note on "link to expected results", row 1
+
+
+@dataclass(frozen=True)
+class AnnexI:
+    title: Localized
+    rows: list[RecommendationRow]
+    immediate_note: Footnote
+    results_note: Footnote
+
+    @property
+    def footnotes(self) -> list[Footnote]:
+        return [self.immediate_note, self.results_note]
+
+    @property
+    def immediate_count(self) -> int:
+        return sum(row.immediate for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ProjectGroup:
+    status: str
+    title: Localized
+    projects: list[Localized]
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+
+@dataclass(frozen=True)
+class AnnexII:
+    title: Localized
+    groups: list[ProjectGroup]
+
+
+@dataclass(frozen=True)
+class Document:
+    languages: list[LanguageSpec]
+    header: DocumentHeader
+    sections: list[Section]
+    annex_i: AnnexI
+    annex_ii: AnnexII
+    end_of_body: Localized
+    end_of_document: Localized
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [block for section in self.sections for block in section.blocks
+                if isinstance(block, Paragraph)]
+
+    @property
+    def footnotes(self) -> list[Footnote]:
+        return [note for section in self.sections for note in section.footnotes] \
+            + self.annex_i.footnotes
+
+    @property
+    def date(self) -> dt.date:
+        return self.header.date
+
+    def language(self, code: str) -> LanguageSpec:
+        return next(language for language in self.languages if language.code == code)
+
+
+def _label(number: int, languages: list[LanguageSpec], pattern: str = "{}") -> Localized:
+    return {language.code: pattern.format(format_number(number, language.numerals))
+            for language in languages}
+
+
+def resolve_document(content: ValidContent) -> Document:
+    languages = content.report.languages
+    # Footnotes are numbered in the reading order of the first declared language; the parity
+    # check makes sure the other languages reference the same footnotes in each paragraph.
+    reading_language = languages[0].code
+    paragraph_number = 0
+    footnote_number = 0
+    section_number = 0
+    sections: list[Section] = []
+    for index, section in enumerate(content.sections):
+        blocks: list[Paragraph | Heading] = []
+        for block in section.content.blocks:
+            if not isinstance(block, ParagraphBlock):
+                blocks.append(Heading(block.heading))
+                continue
+            paragraph_number += 1
+            footnotes = []
+            for _, text in paragraph_texts(block):
+                for footnote_id in footnote_ids(text[reading_language]):
+                    footnote_number += 1
+                    footnotes.append(Footnote(footnote_id, footnote_number,
+                                              block.footnotes[footnote_id]))
+            items = [Item(item.marker, item.text, item.continued) for item in block.items]
+            blocks.append(Paragraph(paragraph_number, block.paragraph, items, footnotes))
+        label = None
+        if section.content.is_numbered:
+            section_number += 1
+            label = _label(section_number, languages, "{}.")
+        sections.append(Section(label, section.content.title,
+                                f"section-{section_number}" if label else
+                                section.source.path.stem.split("-", 1)[-1], blocks))
+
+    results = {result.code: result for result in content.results.results}
+
+    def linked(code: str) -> LinkedResult:
+        goal, number = (int(part) for part in code.split("."))
+        label = {language.code: f"{format_number(goal, language.numerals)}.{number}"
+                 for language in languages}
+        return LinkedResult(code, label, results[code].text)
+
+    recs = content.recommendations
+    immediate_note = Footnote("annex-immediate", footnote_number + 1, recs.immediate_note)
+    results_note = Footnote("annex-results", footnote_number + 2, recs.results_note)
+    first_immediate = next((rec.number for rec in recs.recommendations if rec.immediate), None)
+    rows = [RecommendationRow(rec.number, rec.immediate, rec.text,
+                              [linked(code) for code in rec.results],
+                              star_note=immediate_note if rec.number == first_immediate else None,
+                              label_note=results_note if index == 0 else None)
+            for index, rec in enumerate(recs.recommendations)]
+    annex_i = AnnexI(recs.title, rows, immediate_note, results_note)
+
+    annex_ii = AnnexII(content.projects.title,
+                       [ProjectGroup(group.status, group.title, group.projects)
+                        for group in content.projects.groups])
+    markers = content.report.end_markers
+    return Document(languages, content.report.document, sections, annex_i, annex_ii,
+                    markers.body, markers.document)

@@ -1,0 +1,50 @@
+"""Rules about text itself, shared by every stage: how wrapped lines join, what counts as CJK."""
+
+from __future__ import annotations
+
+import re
+
+# Ideographs, kana, Hangul, and the full-width punctuation used around them.
+_CJK = re.compile(
+    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026]")
+_FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9][a-z0-9-]*)\]")
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
+
+
+def is_cjk(char: str) -> bool:
+    return bool(char) and bool(_CJK.match(char))
+
+
+def contains_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join the lines an author wrapped: nothing between two CJK characters, a space otherwise.
+
+    An empty line separates blocks and is kept; a line that starts a Markdown list item stays
+    on its own line. Authors can therefore wrap Chinese and English text wherever they like.
+    """
+    blocks = []
+    for block in _BLOCK_BREAK.split(text.strip()):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        joined = lines[0] if lines else ""
+        for line in lines[1:]:
+            if _LIST_ITEM.match(line):
+                joined += "\n" + line
+            elif is_cjk(joined[-1]) or is_cjk(line[0]):
+                joined += line
+            else:
+                joined += " " + line
+        blocks.append(joined)
+    return "\n\n".join(blocks)
+
+
+def footnote_ids(text: str) -> list[str]:
+    """The footnote ids referenced in a text (``[^id]``), in order."""
+    return _FOOTNOTE_REF.findall(text)
+
+
+FOOTNOTE_REF_PATTERN = _FOOTNOTE_REF

@@ -1,0 +1,276 @@
+"""Stage 2, validate: check loaded data against the schema and across files.
+
+Produces a `ValidContent` (typed models, still in the authors' order) or raises a ContentError
+listing every problem found, each pinned to the file and line where the author can fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterator, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .load import LoadedContent, Location, SourceFile
+from .markup import disallowed_links
+from .model import (SCHEMA_KEYS, GlossaryFile, ParagraphBlock, ProjectsFile,
+                    RecommendationsFile, ReportFile, ResultsFile, SectionFile)
+from .text import footnote_ids
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Section:
+    source: SourceFile
+    content: SectionFile
+
+
+@dataclass(frozen=True)
+class ValidContent:
+    """Content that passed every check, with the source files kept for later warnings."""
+
+    report: ReportFile
+    sections: list[Section]
+    results: ResultsFile
+    recommendations: RecommendationsFile
+    projects: ProjectsFile
+    glossary: GlossaryFile | None
+    loaded: LoadedContent
+
+    @property
+    def languages(self) -> list[str]:
+        return [language.code for language in self.report.languages]
+
+
+_TYPE_NAMES = {"string": "text", "int": "a whole number", "bool": "true or false",
+               "date": "a date (YYYY-MM-DD)", "list": "a list", "dict": "a mapping (key: value)"}
+
+
+def _data_location(data: Any, loc: tuple) -> Location:
+    """Pydantic's error location, less the union tags that are not keys of the data."""
+    location: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        elif isinstance(part, str) and part in ("paragraph", "heading", "function-after"):
+            continue  # a tag of the block union, not a key
+        else:
+            location.append(part)
+            break
+        location.append(part)
+    return tuple(location)
+
+
+def _describe(error: dict, location: Location) -> tuple[str, str | None]:
+    kind = error["type"]
+    key = location[-1] if location else ""
+    if kind == "missing":
+        return f"missing '{key}'", f"add '{key}:' here"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(key), SCHEMA_KEYS, n=1)
+        return (f"unknown key '{key}'",
+                f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
+    if kind == "missing_translation":
+        code = error["ctx"]["code"]
+        return error["msg"], f"add '{code}:' with the text in that language"
+    if kind == "string_pattern_mismatch" and key == "code" or kind == "string_pattern_mismatch" \
+            and isinstance(key, int):
+        return (f"'{error['input']}' is not a result code",
+                'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"')
+    if kind == "string_pattern_mismatch":
+        return f"'{error['input']}' is not allowed here", "use lowercase letters, digits and '-'"
+    for name, label in _TYPE_NAMES.items():
+        if kind == f"{name}_type" or kind == f"{name}_parsing":
+            got = type(error["input"]).__name__
+            got = {"str": "text", "int": "a number", "float": "a number", "NoneType": "nothing",
+                   "dict": "a mapping", "list": "a list", "bool": "true/false",
+                   "date": "a date"}.get(got, got)
+            hint = "put the text in quotes" if name == "string" else None
+            if name == "string" and got == "nothing":
+                hint = "write the text after the colon, or remove the key"
+            return f"expected {label}, got {got}", hint
+    return error["msg"], None
+
+
+def validate_model(model: type[M], source: SourceFile, languages: list[str],
+                   problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(source.data, context={"languages": languages})
+    except ValidationError as failure:
+        for error in failure.errors():
+            location = _data_location(source.data, error["loc"])
+            message, hint = _describe(error, location)
+            problems.append(source.problem(location, message, hint))
+        return None
+
+
+def _declared_languages(report: SourceFile) -> list[str]:
+    """The language codes report.yaml declares, read leniently so every file can be checked."""
+    languages = report.data.get("languages") if isinstance(report.data, dict) else None
+    if not isinstance(languages, list):
+        return []
+    return [entry["code"] for entry in languages
+            if isinstance(entry, dict) and isinstance(entry.get("code"), str)]
+
+
+def paragraph_texts(block: ParagraphBlock) -> Iterator[tuple[Location, dict[str, str]]]:
+    """Every localized text of a paragraph, with its location inside the block."""
+    yield ("paragraph",), block.paragraph
+    for index, item in enumerate(block.items):
+        yield ("items", index, "text"), item.text
+        for more, text in enumerate(item.continued):
+            yield ("items", index, "continued", more), text
+
+
+def _check_footnotes(sections: list[Section], languages: list[str],
+                     problems: list[Problem]) -> None:
+    defined_at: dict[str, tuple[SourceFile, Location]] = {}
+    for section in sections:
+        source = section.source
+        for index, block in enumerate(section.content.blocks):
+            where = ("blocks", index)
+            if not isinstance(block, ParagraphBlock):
+                for language in languages:
+                    if footnote_ids(block.heading[language]):
+                        problems.append(source.problem(
+                            where + ("heading", language), "a footnote cannot stand in a heading",
+                            "move the reference into the paragraph that follows"))
+                continue
+            for footnote_id in block.footnotes:
+                if footnote_id in defined_at:
+                    first_source, first_where = defined_at[footnote_id]
+                    line, _ = first_source.position(first_where)
+                    problems.append(source.problem(
+                        where + ("footnotes", footnote_id),
+                        f"footnote '{footnote_id}' is defined twice",
+                        f"it is already defined in {first_source.path.name}:{line}; "
+                        "give one of them another id"))
+                else:
+                    defined_at[footnote_id] = (source, where + ("footnotes", footnote_id))
+                for language in languages:
+                    if footnote_ids(block.footnotes[footnote_id][language]):
+                        problems.append(source.problem(
+                            where + ("footnotes", footnote_id, language),
+                            "a footnote cannot reference another footnote"))
+            for language in languages:
+                used: Counter[str] = Counter()
+                for location, text in paragraph_texts(block):
+                    for footnote_id in footnote_ids(text[language]):
+                        used[footnote_id] += 1
+                        if footnote_id not in block.footnotes:
+                            known = difflib.get_close_matches(footnote_id, list(block.footnotes), 1)
+                            problems.append(source.problem(
+                                where + location + (language,),
+                                f"footnote '{footnote_id}' is not defined in this paragraph",
+                                f"did you mean '{known[0]}'?" if known else
+                                f"add '{footnote_id}:' under this paragraph's 'footnotes:'"))
+                        elif used[footnote_id] == 2:
+                            problems.append(source.problem(
+                                where + location + (language,),
+                                f"footnote '{footnote_id}' is referenced twice in the "
+                                f"'{language}' text", "a footnote is referenced exactly once"))
+                for footnote_id in block.footnotes:
+                    if not used[footnote_id]:
+                        problems.append(source.problem(
+                            where + ("footnotes", footnote_id),
+                            f"footnote '{footnote_id}' is never referenced in the '{language}' text",
+                            f"put [^{footnote_id}] where its number belongs, or remove the footnote"))
+
+
+def _check_annex(content: ValidContent, problems: list[Problem]) -> None:
+    results_source = content.loaded.results
+    codes: dict[str, int] = {}
+    for index, result in enumerate(content.results.results):
+        if result.code in codes:
+            problems.append(results_source.problem(
+                ("results", index, "code"), f"result code '{result.code}' appears twice",
+                f"it is already listed as entry {codes[result.code] + 1}"))
+        codes.setdefault(result.code, index)
+
+    recs_source = content.loaded.recommendations
+    for index, recommendation in enumerate(content.recommendations.recommendations):
+        expected = index + 1
+        if recommendation.number != expected:
+            problems.append(recs_source.problem(
+                ("recommendations", index, "number"),
+                f"recommendation {recommendation.number} stands where recommendation "
+                f"{expected} is expected",
+                "recommendations are numbered 1, 2, 3… in order, without gaps or repeats"))
+        for position, code in enumerate(recommendation.results):
+            if code not in codes:
+                close = difflib.get_close_matches(code, list(codes), 1)
+                problems.append(recs_source.problem(
+                    ("recommendations", index, "results", position),
+                    f"unknown expected result '{code}'",
+                    f"did you mean '{close[0]}'? " if close else
+                    f"add it to {results_source.path.name}, or correct the code"))
+        if len(set(recommendation.results)) != len(recommendation.results):
+            problems.append(recs_source.problem(
+                ("recommendations", index, "results"), "an expected result is listed twice"))
+
+    projects_source = content.loaded.projects
+    seen: set[str] = set()
+    for index, group in enumerate(content.projects.groups):
+        if group.status in seen:
+            problems.append(projects_source.problem(
+                ("groups", index, "status"), f"status '{group.status}' appears twice",
+                "merge the two groups"))
+        seen.add(group.status)
+
+
+def _check_links(content: ValidContent, problems: list[Problem]) -> None:
+    def check(source: SourceFile, location: Location, text: dict[str, str]) -> None:
+        for language, value in text.items():
+            for url in disallowed_links(value):
+                problems.append(source.problem(
+                    location + (language,), f"link '{url}' is not allowed",
+                    "links may use http, https or mailto, or be relative"))
+
+    for section in content.sections:
+        for index, block in enumerate(section.content.blocks):
+            where = ("blocks", index)
+            if isinstance(block, ParagraphBlock):
+                for location, text in paragraph_texts(block):
+                    check(section.source, where + location, text)
+                for footnote_id, text in block.footnotes.items():
+                    check(section.source, where + ("footnotes", footnote_id), text)
+            else:
+                check(section.source, where + ("heading",), block.heading)
+    for index, recommendation in enumerate(content.recommendations.recommendations):
+        check(content.loaded.recommendations, ("recommendations", index, "text"),
+              recommendation.text)
+
+
+def validate_content(loaded: LoadedContent) -> ValidContent:
+    problems: list[Problem] = []
+    languages = _declared_languages(loaded.report)
+    report = validate_model(ReportFile, loaded.report, languages, problems)
+    sections = []
+    for source in loaded.body:
+        section = validate_model(SectionFile, source, languages, problems)
+        if section:
+            sections.append(Section(source, section))
+    results = validate_model(ResultsFile, loaded.results, languages, problems)
+    recommendations = validate_model(RecommendationsFile, loaded.recommendations, languages,
+                                     problems)
+    projects = validate_model(ProjectsFile, loaded.projects, languages, problems)
+    glossary = (validate_model(GlossaryFile, loaded.glossary, [], problems)
+                if loaded.glossary else None)
+    if problems or not (report and results and recommendations and projects):
+        raise ContentError(problems)
+    if len(set(languages)) != len(languages):
+        problems.append(loaded.report.problem(("languages",), "a language is declared twice"))
+    content = ValidContent(report, sections, results, recommendations, projects, glossary, loaded)
+    _check_footnotes(sections, languages, problems)
+    _check_annex(content, problems)
+    _check_links(content, problems)
+    if problems:
+        raise ContentError(problems)
+    return content
