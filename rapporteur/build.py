@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from .errors import Problem, UsageError
+from .errors import ContentError, Problem, UsageError
 from .load import load_content
+from .parity import check_parity
 from .publish import render_pdf, write_outputs
 from .render import Theme, make_environment, render_language
 from .resolve import Document, resolve_document
@@ -18,17 +19,15 @@ FORMATS = ("html", "pdf")
 
 @dataclass(frozen=True)
 class Project:
-    """The folders of a report project."""
+    """The folders of a report project: its content and the theme that renders it."""
 
-    root: Path
+    content: Path
+    theme: Theme
 
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def theme(self) -> Theme:
-        return Theme(templates=self.root / "templates", locales=self.root / "locales")
+    @classmethod
+    def at(cls, root: Path) -> "Project":
+        """The standard layout: content/, templates/ and locales/ side by side under `root`."""
+        return cls(root / "content", Theme(templates=root / "templates", locales=root / "locales"))
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,17 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check_report(project: Project) -> tuple[Document, list[Problem]]:
-    """Load, validate and resolve the content; raises ContentError on any error."""
+def check_report(project: Project, strict: bool = False) -> tuple[Document, list[Problem]]:
+    """Load, validate and resolve the content; raises ContentError on any error.
+
+    Returns the document and the warnings; with `strict`, warnings count as errors.
+    """
     content = validate_content(load_content(project.content))
-    return resolve_document(content), []
+    problems = check_parity(content)
+    errors = [problem for problem in problems if strict or problem.severity == "error"]
+    if errors:
+        raise ContentError([replace(problem, severity="error") for problem in errors])
+    return resolve_document(content), problems
 
 
 def output_name(document: Document, language: str, extension: str) -> str:
@@ -51,9 +57,9 @@ def output_name(document: Document, language: str, extension: str) -> str:
 
 
 def build_report(project: Project, output: Path, languages: Iterable[str] | None = None,
-                 formats: Iterable[str] = FORMATS) -> BuildResult:
+                 formats: Iterable[str] = FORMATS, strict: bool = False) -> BuildResult:
     """Build the requested languages and formats into `output`, all or nothing."""
-    document, warnings = check_report(project)
+    document, warnings = check_report(project, strict)
     declared = [language.code for language in document.languages]
     languages = list(languages or declared)
     unknown = [code for code in languages if code not in declared]

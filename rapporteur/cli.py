@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="project folder holding content/, templates/ and locales/ "
                              "(default: the current folder)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (such as translation parity) as errors")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="validate and write HTML and PDF to the output folder")
     build.add_argument("--output", type=Path, default=None,
@@ -39,23 +41,25 @@ def _report(problems: list[Problem], root: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    project = Project(arguments.project.resolve())
+    root = arguments.project.resolve()
+    project = Project.at(root)
     try:
         if arguments.command == "check":
-            document, warnings = check_report(project)
-            _report(warnings, project.root)
+            document, warnings = check_report(project, arguments.strict)
+            _report(warnings, root)
             print(f"ok: {len(document.paragraphs)} paragraphs, {len(document.footnotes)} "
                   f"footnotes, {len(document.annex_i.rows)} recommendations")
             return 0
-        output = (arguments.output or project.root / "output").resolve()
-        result = build_report(project, output, arguments.lang, arguments.format or FORMATS)
-        _report(result.warnings, project.root)
+        output = (arguments.output or root / "output").resolve()
+        result = build_report(project, output, arguments.lang, arguments.format or FORMATS,
+                              arguments.strict)
+        _report(result.warnings, root)
         for path in result.outputs:
             state = "written" if path in result.written else "unchanged"
             print(f"{state:>9}  {path.relative_to(output.parent) if output.parent in path.parents else path}")
         return 0
     except ContentError as error:
-        _report(error.problems, project.root)
+        _report(error.problems, root)
         count = len(error.problems)
         print(f"build stopped: {count} problem{'s' if count != 1 else ''} in the content; "
               "nothing was written", file=sys.stderr)
