@@ -119,14 +119,15 @@ class HeadingBlock(Model):
 def _block_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         if "paragraph" in value:
-            return "paragraph"
+            return "paragraph-block"
         if "heading" in value:
-            return "heading"
+            return "heading-block"
     return None
 
 
 Block = Annotated[
-    Union[Annotated[ParagraphBlock, Tag("paragraph")], Annotated[HeadingBlock, Tag("heading")]],
+    Union[Annotated[ParagraphBlock, Tag("paragraph-block")],
+          Annotated[HeadingBlock, Tag("heading-block")]],
     Discriminator(_block_kind, custom_error_type="block_kind",
                   custom_error_message="a block must start with 'paragraph:' or 'heading:'"),
 ]

@@ -59,7 +59,7 @@ def _data_location(data: Any, loc: tuple) -> Location:
             current = current[part]
         elif isinstance(current, list) and isinstance(part, int) and part < len(current):
             current = current[part]
-        elif isinstance(part, str) and part in ("paragraph", "heading", "function-after"):
+        elif isinstance(part, str) and part.endswith("-block"):
             continue  # a tag of the block union, not a key
         else:
             location.append(part)
@@ -106,6 +106,8 @@ def validate_model(model: type[M], source: SourceFile, languages: list[str],
     except ValidationError as failure:
         for error in failure.errors():
             location = _data_location(source.data, error["loc"])
+            if error["type"] in ("empty_translation", "unknown_language"):
+                location += (error["ctx"]["code"],)  # point at the language's own line
             message, hint = _describe(error, location)
             problems.append(source.problem(location, message, hint))
         return None

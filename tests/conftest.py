@@ -1,0 +1,72 @@
+"""Shared fixtures: the real project, a tiny fixture report to break on purpose, and builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rapporteur.build import Project, build_report
+from rapporteur.render import Theme
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+THEME = Theme(templates=REPO / "templates", locales=REPO / "locales")
+
+
+class TinyReport:
+    """A writable copy of tests/fixtures/tiny, rendered with the project's real theme."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        self.project = Project(self.content, THEME)
+
+    def path(self, name: str) -> Path:
+        return self.content / name
+
+    def read(self, name: str) -> str:
+        return self.path(name).read_text(encoding="utf-8")
+
+    def write(self, name: str, text: str | bytes) -> None:
+        target = self.path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+
+    def replace(self, name: str, old: str, new: str) -> None:
+        text = self.read(name)
+        assert old in text, f"{old!r} not in {name}"
+        self.write(name, text.replace(old, new, 1))
+
+    def build(self, **options):
+        return build_report(self.project, self.output, **options)
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> TinyReport:
+    shutil.copytree(FIXTURES / "tiny" / "content", tmp_path / "content")
+    return TinyReport(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def real_project() -> Project:
+    return Project.at(REPO)
+
+
+@pytest.fixture(scope="session")
+def real_build(real_project: Project, tmp_path_factory: pytest.TempPathFactory):
+    """The sample report, built once for the whole run: HTML and PDF in both languages."""
+    output = tmp_path_factory.mktemp("output")
+    result = build_report(real_project, output)
+    return output, result
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    """The text layer of the Chinese PDF of CDIP/28/2: what the content must reproduce."""
+    return (FIXTURES / "source" / "CDIP-28-2.zh.txt").read_text(encoding="utf-8")
