@@ -1,0 +1,118 @@
+"""Stage 5, PDF: read the real PDFs back (pdftotext, pypdf) as a reader would see them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from rapporteur.build import build_report, check_report
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class Pdf:
+    def __init__(self, path):
+        self.path = path
+        self.reader = PdfReader(path)
+        self.pages = [squeeze(self._page_text(n)) for n in range(1, len(self.reader.pages) + 1)]
+
+    def _page_text(self, number: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8",
+                               str(self.path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+
+    def pages_with(self, text: str) -> list[int]:
+        text = squeeze(text)
+        return [n for n, page in enumerate(self.pages, 1) if text in page]
+
+
+@pytest.fixture(scope="module")
+def pdfs(real_build):
+    output, _ = real_build
+    return {lang: Pdf(output / f"cdip-28-2.{lang}.pdf") for lang in ("zh", "en")}
+
+
+@pytest.fixture(scope="module")
+def document(real_project):
+    return check_report(real_project)[0]
+
+
+def _text_before(text: str, footnote_id: str) -> str:
+    """The few words right before a footnote reference, without markup."""
+    before = text.split(f"[^{footnote_id}]")[0]
+    before = re.sub(r"\[\^[a-z0-9-]+\]|[*_\\]", "", before)
+    return squeeze(before)[-8:]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_footnotes_stand_on_the_page_of_their_call(pdfs, document, lang):
+    pdf = pdfs[lang]
+    checked = 0
+    for paragraph in document.paragraphs[::7]:  # a spread of paragraphs through the report
+        for note in paragraph.footnotes[:1]:
+            body = squeeze(note.text[lang])[:25]
+            texts = [paragraph.text[lang]] + [i.text[lang] for i in paragraph.items]
+            source = next(t for t in texts if f"[^{note.id}]" in t)
+            call_pages = set(pdf.pages_with(_text_before(source, note.id)))
+            note_pages = set(pdf.pages_with(body))
+            assert note_pages, f"footnote {note.number} not found in the {lang} PDF"
+            assert call_pages & note_pages, f"footnote {note.number} is not on its call's page"
+            checked += 1
+    assert checked >= 8
+
+
+def test_running_header_from_page_two(pdfs):
+    zh, en = pdfs["zh"], pdfs["en"]
+    assert "第2页" not in zh.pages[0] and "CDIP/28/2第" not in zh.pages[0]
+    assert "CDIP/28/2" in zh.pages[1] and "第2页" in zh.pages[1]
+    assert "CDIP/28/2" in en.pages[1] and "page2" in en.pages[1]
+    assert "page7" in en.pages[6]
+
+
+def test_page_one_carries_the_header_block(pdfs):
+    zh, en = pdfs["zh"].pages[0], pdfs["en"].pages[0]
+    for text in ("CDIP/28/2", "原文：英文", "日期：2022年3月15日", "发展与知识产权委员会（CDIP）",
+                 "第二十八届会议", "总干事关于发展议程落实情况的报告", "秘书处编拟"):
+        assert squeeze(text) in zh
+    for text in ("ORIGINAL: ENGLISH", "DATE: MARCH 15, 2022", "Twenty-Eighth Session"):
+        assert squeeze(text) in en
+
+
+def test_annexes_are_in_the_pdf(pdfs):
+    zh, en = pdfs["zh"], pdfs["en"]
+    assert zh.pages_with("建议45") and zh.pages_with("附件二")
+    assert en.pages_with("Recommendation 45") and en.pages_with("ANNEX II")
+    assert zh.pages_with("[附件和文件完]")[-1] == len(zh.pages)
+
+
+def test_fonts_are_embedded(pdfs):
+    for pdf in pdfs.values():
+        fonts = {}
+        for page in pdf.reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descriptor = font.get("/FontDescriptor") or \
+                    font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                descriptor = descriptor.get_object()
+                fonts[font["/BaseFont"]] = any(key in descriptor for key in
+                                               ("/FontFile", "/FontFile2", "/FontFile3"))
+        assert fonts and all(fonts.values()), fonts
+        assert any("CJK" in name for name in fonts)
+
+
+def test_pdf_metadata_comes_from_the_report(pdfs):
+    info = pdfs["en"].reader.metadata
+    assert "CDIP/28/2" in info.title
+    assert info["/CreationDate"].startswith("D:20220315")
+
+
+def test_builds_are_byte_identical(tiny, tmp_path):
+    first = tiny.build()
+    again = build_report(tiny.project, tmp_path / "again")
+    assert {path.name: path.read_bytes() for path in again.outputs} == {
+        path.name: path.read_bytes() for path in first.outputs}
