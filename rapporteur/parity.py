@@ -2,14 +2,435 @@
 
 Part of validation, run by `check` and `build`. Returns problems; severity "error" stops the
 build, "warning" is reported (and stops it under --strict).
+
+The first declared language is the reference (the original of the translation): each other
+language is compared with it, element by element. An element is what a reader sees as one
+unit: a numbered paragraph with its items, a footnote, a heading, a title, a recommendation,
+an expected result, a project name. The rules:
+
+1. footnotes: a paragraph references the same footnotes, in the same part (paragraph text,
+   item, continued paragraph) in every language (error); in the same order (warning, since
+   footnotes are numbered in the first language's reading order);
+2. anchors: every URL (compared without its language segment), document symbol (CDIP/26/7)
+   and year (2021) of the first language's text appears in the other languages' text (error);
+3. script: no CJK characters are left in the text of a non-CJK language (error);
+4. inline enumerations: each text has as many "(i)", "(a)", "i)" markers in every language
+   (error);
+5. glossary: a term of glossary.yaml used in the first language's text is translated with its
+   glossary form (warning).
 """
 
 from __future__ import annotations
 
-from .errors import Problem
-from .validate import ValidContent
+import re
+from dataclasses import dataclass
+from typing import Iterator
 
+from babel import Locale
+
+from .errors import Problem
+from .load import Location, SourceFile
+from .model import ParagraphBlock
+from .text import contains_cjk, footnote_ids
+from .validate import ValidContent, paragraph_texts
+
+Localized = dict[str, str]
+Part = tuple[Location, Localized]
+
+CJK_LANGUAGES = {"zh", "ja", "ko"}
+
+# Quotation marks, dashes and the ellipsis are typography shared with Western text, although
+# rapporteur.text counts them as CJK (for joining wrapped lines): they may stand in any language.
+_SHARED_PUNCTUATION = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026]")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One unit of text a reader sees, in every language, made of one or more parts."""
+
+    source: SourceFile
+    label: str  # "paragraph 8", "footnote 'x' (paragraph 8)", "recommendation 3"
+    parts: list[Part]  # (location in the source file, localized text)
+
+    def text(self, language: str) -> str:
+        return "\n".join(text.get(language, "") for _, text in self.parts)
+
+
+# --- the elements of a report ---------------------------------------------------------------
+
+def _part_name(location: Location) -> str:
+    """How a part of a paragraph is called in a message: the paragraph text, item 2…"""
+    if location[:1] == ("items",):
+        name = f"item {location[1] + 1}"
+        if "continued" in location:
+            name += f" (continued paragraph {location[3] + 1})"
+        return name
+    return "the paragraph text"
+
+
+def paragraphs(content: ValidContent) -> Iterator[tuple[int, SourceFile, Location,
+                                                         ParagraphBlock]]:
+    """Every paragraph with the number the builder gives it: counted across body files."""
+    number = 0
+    for section in content.sections:
+        for index, block in enumerate(section.content.blocks):
+            if isinstance(block, ParagraphBlock):
+                number += 1
+                yield number, section.source, ("blocks", index), block
+
+
+def elements(content: ValidContent) -> Iterator[Element]:
+    """Every element of the report, in reading order."""
+    report = content.loaded.report
+    header = content.report.document
+    for key in ("title", "committee", "session", "place", "prepared_by", "original_language"):
+        yield Element(report, f"document {key.replace('_', ' ')}",
+                      [(("document", key), getattr(header, key))])
+
+    number = 0
+    for section in content.sections:
+        source = section.source
+        if section.content.title is not None:
+            yield Element(source, "section title", [(("title",), section.content.title)])
+        for index, block in enumerate(section.content.blocks):
+            where = ("blocks", index)
+            if not isinstance(block, ParagraphBlock):
+                yield Element(source, f"heading before paragraph {number + 1}",
+                              [(where + ("heading",), block.heading)])
+                continue
+            number += 1
+            yield Element(source, f"paragraph {number}",
+                          [(where + location, text) for location, text in paragraph_texts(block)])
+            for footnote_id, text in block.footnotes.items():
+                yield Element(source, f"footnote '{footnote_id}' (paragraph {number})",
+                              [(where + ("footnotes", footnote_id), text)])
+
+    recommendations = content.recommendations
+    source = content.loaded.recommendations
+    yield Element(source, "Annex I title", [(("title",), recommendations.title)])
+    yield Element(source, "Annex I note on immediate implementation",
+                  [(("immediate_note",), recommendations.immediate_note)])
+    yield Element(source, "Annex I note on expected results",
+                  [(("results_note",), recommendations.results_note)])
+    for index, recommendation in enumerate(recommendations.recommendations):
+        yield Element(source, f"recommendation {recommendation.number}",
+                      [(("recommendations", index, "text"), recommendation.text)])
+
+    source = content.loaded.results
+    for index, result in enumerate(content.results.results):
+        yield Element(source, f"expected result {result.code}",
+                      [(("results", index, "text"), result.text)])
+
+    source = content.loaded.projects
+    yield Element(source, "Annex II title", [(("title",), content.projects.title)])
+    for index, group in enumerate(content.projects.groups):
+        yield Element(source, f"title of project group '{group.status}'",
+                      [(("groups", index, "title"), group.title)])
+        for position, project in enumerate(group.projects):
+            yield Element(source, f"project {position + 1} of group '{group.status}'",
+                          [(("groups", index, "projects", position), project)])
+
+    markers = content.report.end_markers
+    yield Element(report, "end marker of the body", [(("end_markers", "body"), markers.body)])
+    yield Element(report, "end marker of the document",
+                  [(("end_markers", "document"), markers.document)])
+
+
+# --- rule 1: footnote references ----------------------------------------------------------
+
+def _check_footnotes(content: ValidContent, first: str, others: list[str],
+                     problems: list[Problem]) -> None:
+    for number, source, where, block in paragraphs(content):
+        refs: dict[str, list[tuple[str, Location]]] = {
+            language: [(footnote_id, location)
+                       for location, text in paragraph_texts(block)
+                       for footnote_id in footnote_ids(text[language])]
+            for language in [first, *others]}
+        first_place = {footnote_id: location for footnote_id, location in reversed(refs[first])}
+        for language in others:
+            place = {footnote_id: location for footnote_id, location in reversed(refs[language])}
+            broken = False
+            for footnote_id, location in first_place.items():
+                if footnote_id not in place:
+                    broken = True
+                    problems.append(source.problem(
+                        where + location + (language,),
+                        f"paragraph {number} ({language}): footnote [^{footnote_id}] of the "
+                        f"{first} text is not referenced",
+                        f"put [^{footnote_id}] where the footnote belongs in the {language} text"))
+                elif place[footnote_id] != location:
+                    broken = True
+                    problems.append(source.problem(
+                        where + place[footnote_id] + (language,),
+                        f"paragraph {number} ({language}): footnote [^{footnote_id}] stands in "
+                        f"{_part_name(place[footnote_id])}, but in {_part_name(location)} in "
+                        f"the {first} text",
+                        "a footnote is referenced in the same part of the paragraph in every "
+                        "language"))
+            for footnote_id, location in place.items():
+                if footnote_id not in first_place:
+                    broken = True
+                    problems.append(source.problem(
+                        where + location + (language,),
+                        f"paragraph {number} ({language}): footnote [^{footnote_id}] is not "
+                        f"referenced in the {first} text",
+                        f"reference it in the {first} text too, or remove it here"))
+            first_order = [footnote_id for footnote_id, _ in refs[first]]
+            order = [footnote_id for footnote_id, _ in refs[language]]
+            if not broken and order != first_order:
+                moved = next(index for index, (a, b) in enumerate(zip(order, first_order))
+                             if a != b)
+                problems.append(source.problem(
+                    where + place[order[moved]] + (language,),
+                    f"paragraph {number} ({language}): footnotes are referenced in another order "
+                    f"than in the {first} text ({first}: {', '.join(first_order)}; "
+                    f"{language}: {', '.join(order)})",
+                    f"footnotes are numbered in the {first} reading order, so their numbers "
+                    f"would not be in sequence in the {language} text; reorder the references "
+                    "if the sentence allows", severity="warning"))
+
+
+# --- rule 2: URLs, document symbols and years ---------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+                  r"\u2018\u2019\u201c\u201d]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?"
+# A path segment (or a lang= parameter) naming a language: /zh/, /en/, /zh-hans/, ?lang=fr.
+_LANGUAGE_SEGMENT = re.compile(
+    r"(?<=/)(?:ar|en|es|fr|ru|zh|ja|ko|pt|de)(?:[-_](?:hans|hant|cn|tw|hk))?(?=/|$)"
+    r"|(?<=[?&]lang=)[a-z]{2}(?:[-_][a-z]+)?", re.IGNORECASE)
+# Uppercase letters and digits separated by "/", starting with a letter: CDIP/26/7, A/62/12.
+_SYMBOL = re.compile(r"(?<![A-Za-z0-9/_.-])[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)+(?![A-Za-z0-9/_])")
+_YEAR = re.compile(r"(?<![0-9.,])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def _normal_url(url: str) -> str:
+    """A URL compared without scheme, "www.", trailing slash and language segment."""
+    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower())
+    return _LANGUAGE_SEGMENT.sub("*", url).rstrip("/")
+
+
+def _urls(text: str) -> list[tuple[str, re.Match]]:
+    found = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(_URL_TRAILING)
+        if url.count(".") >= 1 and len(url) > 4:
+            found.append((url, match))
+    return found
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def anchors(text: str) -> list[tuple[str, str, str]]:
+    """The URLs, document symbols and years of a text: (kind, as written, key to compare).
+
+    Years and symbols inside a URL, and years inside a symbol, belong to that URL or symbol.
+    """
+    found = []
+    urls = _urls(text)
+    for url, _ in urls:
+        found.append(("URL", url, _normal_url(url)))
+    rest = _without(text, [match.span() for _, match in urls])
+    symbols = [match for match in _SYMBOL.finditer(rest) if re.search(r"[0-9]", match.group())]
+    for match in symbols:
+        found.append(("document symbol", match.group(), match.group()))
+    rest = _without(rest, [match.span() for match in symbols])
+    for match in _YEAR.finditer(rest):
+        found.append(("year", match.group(), match.group()))
+    return found
+
+
+def _present(kind: str, key: str, text: str, urls: set[str]) -> bool:
+    if kind == "URL":
+        return key in urls
+    if kind == "document symbol":
+        return re.search(rf"(?<![A-Za-z0-9/]){re.escape(key)}(?![A-Za-z0-9/])", text) is not None
+    return re.search(rf"(?<![0-9]){key}(?![0-9])", text) is not None
+
+
+def _check_anchors(element: Element, first: str, others: list[str], terms: list[Term],
+                   problems: list[Problem]) -> None:
+    # A year inside a glossary term belongs to the term, translated as a whole: the "2019" of
+    # 2019 冠状病毒病 is the "19" of COVID-19. The glossary rule checks those.
+    named = [_term_pattern(term.forms[first]) for term in terms if anchors(term.forms[first])]
+    for language in others:
+        text = element.text(language)
+        urls = {_normal_url(url) for url, _ in _urls(text)}
+        reported: set[tuple[str, str]] = set()
+        for location, localized in element.parts:
+            source_text = _without(localized[first], [match.span() for pattern in named
+                                                      for match in pattern.finditer(
+                                                          localized[first])])
+            for kind, written, key in anchors(source_text):
+                if (kind, key) in reported or _present(kind, key, text, urls):
+                    continue
+                reported.add((kind, key))
+                problems.append(element.source.problem(
+                    location + (language,),
+                    f"{element.label} ({language}): {kind} {written} from the {first} text is "
+                    "missing",
+                    f"the {language} text must give the same {kind} as the {first} text "
+                    f"(or correct the {first} text)"))
+
+
+# --- rule 3: CJK characters in a non-CJK language ------------------------------------------
+
+def cjk_left(text: str) -> str:
+    """The CJK characters left in a text, shared typography (quotes, dashes) aside."""
+    text = _SHARED_PUNCTUATION.sub("", text)
+    return "".join(char for char in text if contains_cjk(char))
+
+
+def _check_script(element: Element, non_cjk: list[str], problems: list[Problem]) -> None:
+    for location, localized in element.parts:
+        for language in non_cjk:
+            left = cjk_left(localized[language])
+            if left:
+                shown = left if len(left) <= 20 else left[:20] + "…"
+                problems.append(element.source.problem(
+                    location + (language,),
+                    f"{element.label} ({language}): CJK characters are left in the text: "
+                    f"{shown}",
+                    "translate them (full-width punctuation such as ，。（） has an ASCII "
+                    "counterpart)"))
+
+
+# --- rule 4: inline enumerations ------------------------------------------------------------
+
+_MARKER = re.compile(
+    r"(?<![A-Za-z0-9])[(（]\s*(?:[ivx]{1,5}|[a-z]|[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|(?<![A-Za-z0-9(（])(?:[ivx]{1,5}|[a-z])[)）]")
+
+
+def inline_markers(text: str) -> list[str]:
+    """The inline enumeration markers of a text, "(i)" "(a)" "i)" "（一）", as written."""
+    return [re.sub(r"\s", "", match.group()) for match in _MARKER.finditer(text)]
+
+
+def _check_enumerations(element: Element, first: str, others: list[str],
+                        problems: list[Problem]) -> None:
+    for location, localized in element.parts:
+        expected = inline_markers(localized[first])
+        for language in others:
+            markers = inline_markers(localized[language])
+            if len(markers) != len(expected):
+                problems.append(element.source.problem(
+                    location + (language,),
+                    f"{element.label} ({language}): {len(markers)} inline enumeration "
+                    f"marker{'s' if len(markers) != 1 else ''} ({' '.join(markers) or 'none'}), "
+                    f"but {len(expected)} in the {first} text ({' '.join(expected) or 'none'})",
+                    "an enumeration has the same items in every language"))
+
+
+# --- rule 5: glossary -----------------------------------------------------------------------
+
+# Words that contain a glossary term without being that term. "知识产权组织" alone may mean an
+# intellectual property organization (a regional one…) as well as WIPO, so 产权组织 inside it
+# is not checked, but WIPO's full name, 世界知识产权组织, is. The office of a Deputy Director
+# General, 副总干事办公室, is not the Office of the Director General (总干事办公室).
+_NOT_A_TERM = re.compile("(?<!世界)知识产权组织|副总干事办公室")
+
+
+@dataclass(frozen=True)
+class Term:
+    forms: dict[str, str]
+    line: int | None
+
+
+def _term_pattern(form: str) -> re.Pattern:
+    """A first-language term, found whatever spaces stand between its characters."""
+    return re.compile(r"\s*".join(re.escape(char) for char in _compact(form)))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lowercase and singular, for comparing with a glossary form."""
+    text = re.sub(r"['’]s\b", "", text.lower())
+    return [_singular(word) for word in re.findall(r"[^\W_]+", text)]
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    size = len(needle)
+    return any(haystack[index:index + size] == needle
+               for index in range(len(haystack) - size + 1))
+
+
+def terms_used(text: str, terms: list[Term], first: str) -> list[Term]:
+    """The glossary terms a first-language text uses, other than inside a longer term."""
+    text = _compact(text)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for index, term in enumerate(terms):
+        form = _compact(term.forms[first])
+        spans[index] = [(match.start(), match.start() + len(form))
+                        for match in re.finditer(f"(?={re.escape(form)})", text)]
+    blocked = [match.span() for match in _NOT_A_TERM.finditer(text)]
+    used = []
+    for index, term in enumerate(terms):
+        longer = blocked + [span for other, found in spans.items()
+                            if len(terms[other].forms[first]) > len(term.forms[first])
+                            for span in found]
+        if any(not any(start <= s and e <= end for start, end in longer)
+               for s, e in spans[index]):
+            used.append(term)
+    return used
+
+
+def glossary_terms(content: ValidContent, first: str) -> list[Term]:
+    if content.glossary is None or content.loaded.glossary is None:
+        return []
+    source = content.loaded.glossary
+    return [Term(forms, source.position(("terms", index))[0])
+            for index, forms in enumerate(content.glossary.terms)
+            if forms.get(first, "").strip()]
+
+
+def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | None,
+                    first: str, others: list[str], problems: list[Problem]) -> None:
+    for location, localized in element.parts:
+        for term in terms_used(localized[first], terms, first):
+            for language in others:
+                form = term.forms.get(language, "").strip()
+                if not form or _contains(words(element.text(language)), words(form)):
+                    continue
+                where = f"{glossary.path.name}:{term.line}" if glossary and term.line else \
+                    "the glossary"
+                problems.append(element.source.problem(
+                    location + (language,),
+                    f"{element.label} ({language}): the {first} text uses the glossary term "
+                    f"{term.forms[first]}, but the {language} text does not say \"{form}\"",
+                    f"use the glossary translation, or correct the term in {where}",
+                    severity="warning"))
+
+
+# --- all rules ------------------------------------------------------------------------------
 
 def check_parity(content: ValidContent) -> list[Problem]:
-    """Every parity problem in the content (to be written: see issue 3)."""
-    return []
+    """Every parity problem in the content, in reading order."""
+    specs = content.report.languages
+    first, others = specs[0].code, [spec.code for spec in specs[1:]]
+    non_cjk = [spec.code for spec in specs
+               if Locale.parse(spec.locale).language not in CJK_LANGUAGES]
+    terms = glossary_terms(content, first)
+    problems: list[Problem] = []
+    _check_footnotes(content, first, others, problems)
+    for element in elements(content):
+        _check_anchors(element, first, others, terms, problems)
+        _check_script(element, non_cjk, problems)
+        _check_enumerations(element, first, others, problems)
+        _check_glossary(element, terms, content.loaded.glossary, first, others, problems)
+    return problems
