@@ -171,7 +171,12 @@ def _construct(path: Path, loader: yaml.SafeLoader, node: Node, location: Locati
     if isinstance(node, SequenceNode):
         return [_construct(path, loader, item, location + (index,), positions, depth + 1)
                 for index, item in enumerate(node.value)]
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except ValueError:
+        # A scalar YAML reads as a date or number but cannot be one (2022-13-45): keep the
+        # text and let validation say what was expected there.
+        return node.value
 
 
 def load_content(content_dir: Path) -> LoadedContent:
