@@ -53,15 +53,23 @@ def render_pdf(html: str, assets: Path) -> bytes:
                                     "use only files from the templates' assets folder")]) from None
 
 
+_TEMPORARY_SUFFIX = ".rapporteur-tmp"
+
+
 def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
     """Write every output atomically; returns the files whose content changed."""
+    for folder in {target.parent for target in outputs}:
+        # A build killed between writing and renaming leaves its temporaries: clear them.
+        for stale in folder.glob(f".*{_TEMPORARY_SUFFIX}") if folder.is_dir() else []:
+            stale.unlink(missing_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in outputs.items():
             if target.is_file() and target.read_bytes() == data:
                 continue  # unchanged: keep the file (and its timestamp) as it is
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.",
+                                                 suffix=_TEMPORARY_SUFFIX,
                                                  dir=target.parent)
             staged.append((Path(temporary), target))
             with os.fdopen(handle, "wb") as stream:

@@ -1,0 +1,128 @@
+"""Stage 5, publish: atomic outputs, and a PDF renderer that reads nothing but our assets."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rapporteur import publish
+from rapporteur.build import build_report
+from rapporteur.cli import main
+from rapporteur.errors import ContentError
+from rapporteur.publish import render_pdf, write_outputs
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def built(tiny):
+    """The tiny report built once; the test then changes its content and builds again."""
+    tiny.build()
+    tiny.replace("body/01-opening.yaml", "The second paragraph", "The changed second paragraph")
+    return tiny
+
+
+def test_write_outputs_replaces_and_reports_changes(tmp_path):
+    target = tmp_path / "a.txt"
+    assert write_outputs({target: b"one"}) == [target]
+    assert write_outputs({target: b"one"}) == []  # unchanged: not rewritten
+    assert write_outputs({target: b"two"}) == [target]
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_full_disk_leaves_previous_outputs_and_no_temporaries(built, monkeypatch):
+    before = snapshot(built.output)
+    real_fdopen = os.fdopen
+    calls = []
+
+    def failing_fdopen(handle, mode="r", *args, **kwargs):
+        calls.append(handle)
+        if len(calls) == 2:  # the second output file hits a full disk
+            os.close(handle)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fdopen(handle, mode, *args, **kwargs)
+
+    monkeypatch.setattr(publish.os, "fdopen", failing_fdopen)
+    with pytest.raises(OSError):
+        built.build()
+    assert len(calls) == 2
+    assert snapshot(built.output) == before  # nothing renamed, no temporary left
+
+
+def test_renderer_crash_is_reported_without_traceback(built, monkeypatch, capsys, tmp_path):
+    before = snapshot(built.output)
+
+    def crash(html, assets):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr("rapporteur.build.render_pdf", crash)
+    root = built.root
+    for folder in ("templates", "locales"):
+        os.symlink(built.project.theme.templates if folder == "templates"
+                   else built.project.theme.locales, root / folder)
+    assert main(["--project", str(root), "build"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "nothing was written" in err and "Traceback" not in err
+    assert snapshot(built.output) == before
+
+
+def test_killed_build_never_leaves_a_half_written_output(built):
+    """Kill builds at different moments: each output is always the old or the new file whole."""
+    old = snapshot(built.output)
+    theme = built.project.theme
+    script = ("import sys; from pathlib import Path; from rapporteur.build import Project, "
+              "build_report; from rapporteur.render import Theme; "
+              "build_report(Project(Path(sys.argv[1]), Theme(Path(sys.argv[2]), Path(sys.argv[3]))),"
+              " Path(sys.argv[4]))")
+    command = [sys.executable, "-c", script, str(built.content), str(theme.templates),
+               str(theme.locales), str(built.output)]
+    for delay in (0.3, 0.8, 1.2, 1.6, 2.0):
+        process = subprocess.Popen(command)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for name, data in snapshot(built.output).items():
+            if not name.startswith(".") and "/." not in name:
+                assert name in old, name
+    process = subprocess.run(command, check=True)
+    new = snapshot(built.output)
+    assert set(new) == set(old)  # temporaries of killed builds are cleared by the next build
+    assert new["test-1-1.en.html"] != old["test-1-1.en.html"]
+
+
+PAGE = '<html><head>{head}</head><body><p>Hello</p>{body}</body></html>'
+
+
+@pytest.mark.parametrize("head, body", [
+    ("", '<img src="file:///etc/passwd">'),
+    ('<link rel="stylesheet" href="file:///etc/passwd">', ""),
+    ('<link rel="stylesheet" href="../../../../../../etc/passwd">', ""),
+    ("", '<img src="http://127.0.0.1:9/x.png">'),
+    ("<style>@import url(https://example.org/x.css);</style>", ""),
+    ("<style>body { background: url(data:image/png;base64,iVBORw0KGgo=) }</style>", ""),
+])
+def test_pdf_renderer_refuses_anything_outside_the_assets(head, body, tmp_path):
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    with pytest.raises(ContentError) as raised:
+        render_pdf(PAGE.format(head=head, body=body), assets)
+    assert "refused" in raised.value.problems[0].message
+
+
+def test_pdf_renderer_reads_its_own_assets(tmp_path):
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "extra.css").write_text("p { color: red }")
+    pdf = render_pdf(PAGE.format(head='<link rel="stylesheet" href="extra.css">', body=""), assets)
+    assert pdf.startswith(b"%PDF")
