@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -121,7 +122,14 @@ def load_yaml_file(path: Path) -> SourceFile:
         raise ContentError([Problem(path, 1, 1, "file is empty",
                                     "write the content, or remove the file from report.yaml")])
 
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise ContentError([Problem(
+            path, line, column, f"the file contains a control character ({error.character!r})",
+            "delete it: it is invisible, and often comes from pasting")]) from None
     try:
         node = loader.get_single_node()
         positions: dict[Location, tuple[int, int]] = {}

@@ -109,6 +109,8 @@ CASES = [
          "unknown locale 'xx_YY'"),
     Case("bad-numerals", REPORT, "numerals: roman", "numerals: klingon", REPORT, "klingon",
          "Input should be 'roman', 'chinese' or 'arabic'"),
+    Case("control-character", OPENING, "第二段于", "第二段\x0b于", OPENING, None,
+         "the file contains a control character"),
     Case("empty-blocks", OPENING, None, "blocks: []\n", OPENING, "blocks:",
          "List should have at least 1 item"),
 ]
