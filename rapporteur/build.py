@@ -10,7 +10,7 @@ from .errors import ContentError, Problem, UsageError
 from .load import load_content
 from .parity import check_parity
 from .publish import render_pdf, write_outputs
-from .render import Theme, make_environment, render_language
+from .render import PRINT_PARTS, Theme, make_environment, render_language
 from .resolve import Document, resolve_document
 from .validate import validate_content
 
@@ -76,8 +76,9 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
             page = render_language(document, language, "screen", theme, links, environment)
             outputs[output / links[language]] = page.encode("utf-8")
         if "pdf" in formats:
-            page = render_language(document, language, "print", theme, environment=environment)
-            outputs[output / output_name(document, language, "pdf")] = render_pdf(page,
+            parts = [render_language(document, language, "print", theme,
+                                     environment=environment, part=part) for part in PRINT_PARTS]
+            outputs[output / output_name(document, language, "pdf")] = render_pdf(parts,
                                                                                  theme.assets)
     if "html" in formats:
         for asset in sorted(theme.assets.rglob("*")):

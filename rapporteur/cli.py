@@ -20,17 +20,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="project folder holding content/, templates/ and locales/ "
                              "(default: the current folder)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
-    parser.add_argument("--strict", action="store_true",
-                        help="treat warnings (such as translation parity) as errors")
+    strictness = argparse.ArgumentParser(add_help=False)
+    strictness.add_argument("--strict", action="store_true",
+                            help="treat warnings (such as translation parity) as errors")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="validate and write HTML and PDF to the output folder")
+    build = commands.add_parser("build", parents=[strictness],
+                                help="validate and write HTML and PDF to the output folder")
     build.add_argument("--output", type=Path, default=None,
                        help="output folder (default: PROJECT/output)")
     build.add_argument("--lang", action="append", metavar="CODE",
                        help="build only this language (repeatable; default: all)")
     build.add_argument("--format", action="append", choices=FORMATS,
                        help="build only this format (repeatable; default: html and pdf)")
-    commands.add_parser("check", help="validate the content without writing anything")
+    commands.add_parser("check", parents=[strictness],
+                        help="validate the content without writing anything")
     return parser
 
 

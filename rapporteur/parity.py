@@ -58,10 +58,10 @@ class Element:
 
 # --- the elements of a report ---------------------------------------------------------------
 
-def _part_name(location: Location) -> str:
-    """How a part of a paragraph is called in a message: the paragraph text, item 2…"""
+def _part_name(block: ParagraphBlock, location: Location) -> str:
+    """How a part of a paragraph is called in a message: the paragraph text, item (ii)…"""
     if location[:1] == ("items",):
-        name = f"item {location[1] + 1}"
+        name = f"item {block.items[location[1]].marker}"
         if "continued" in location:
             name += f" (continued paragraph {location[3] + 1})"
         return name
@@ -163,8 +163,8 @@ def _check_footnotes(content: ValidContent, first: str, others: list[str],
                     problems.append(source.problem(
                         where + place[footnote_id] + (language,),
                         f"paragraph {number} ({language}): footnote [^{footnote_id}] stands in "
-                        f"{_part_name(place[footnote_id])}, but in {_part_name(location)} in "
-                        f"the {first} text",
+                        f"{_part_name(block, place[footnote_id])}, but in "
+                        f"{_part_name(block, location)} in the {first} text",
                         "a footnote is referenced in the same part of the paragraph in every "
                         "language"))
             for footnote_id, location in place.items():
@@ -188,6 +188,39 @@ def _check_footnotes(content: ValidContent, first: str, others: list[str],
                     f"footnotes are numbered in the {first} reading order, so their numbers "
                     f"would not be in sequence in the {language} text; reorder the references "
                     "if the sentence allows", severity="warning"))
+
+
+# --- glossary terms (rule 5, and anchors inside terms for rule 2) ---------------------------
+
+# Words that contain a glossary term without being that term. "知识产权组织" alone may mean an
+# intellectual property organization (a regional one…) as well as WIPO, so 产权组织 inside it
+# is not checked, but WIPO's full name, 世界知识产权组织, is. The office of a Deputy Director
+# General, 副总干事办公室, is not the Office of the Director General (总干事办公室).
+_NOT_A_TERM = re.compile("(?<!世界)知识产权组织|副总干事办公室")
+
+
+@dataclass(frozen=True)
+class Term:
+    forms: dict[str, str]
+    line: int | None
+
+
+def _term_pattern(form: str) -> re.Pattern:
+    """A first-language term, found whatever spaces stand between its characters."""
+    return re.compile(r"\s*".join(re.escape(char) for char in _compact(form)))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def glossary_terms(content: ValidContent, first: str) -> list[Term]:
+    if content.glossary is None or content.loaded.glossary is None:
+        return []
+    source = content.loaded.glossary
+    return [Term(forms, source.position(("terms", index))[0])
+            for index, forms in enumerate(content.glossary.terms)
+            if forms.get(first, "").strip()]
 
 
 # --- rule 2: URLs, document symbols and years ---------------------------------------------
@@ -328,28 +361,6 @@ def _check_enumerations(element: Element, first: str, others: list[str],
 
 # --- rule 5: glossary -----------------------------------------------------------------------
 
-# Words that contain a glossary term without being that term. "知识产权组织" alone may mean an
-# intellectual property organization (a regional one…) as well as WIPO, so 产权组织 inside it
-# is not checked, but WIPO's full name, 世界知识产权组织, is. The office of a Deputy Director
-# General, 副总干事办公室, is not the Office of the Director General (总干事办公室).
-_NOT_A_TERM = re.compile("(?<!世界)知识产权组织|副总干事办公室")
-
-
-@dataclass(frozen=True)
-class Term:
-    forms: dict[str, str]
-    line: int | None
-
-
-def _term_pattern(form: str) -> re.Pattern:
-    """A first-language term, found whatever spaces stand between its characters."""
-    return re.compile(r"\s*".join(re.escape(char) for char in _compact(form)))
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -373,40 +384,31 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 def terms_used(text: str, terms: list[Term], first: str) -> list[Term]:
     """The glossary terms a first-language text uses, other than inside a longer term."""
     text = _compact(text)
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for index, term in enumerate(terms):
-        form = _compact(term.forms[first])
-        spans[index] = [(match.start(), match.start() + len(form))
-                        for match in re.finditer(f"(?={re.escape(form)})", text)]
+    forms = [_compact(term.forms[first]) for term in terms]
+    spans = [[(match.start(), match.start() + len(form))
+              for match in re.finditer(f"(?={re.escape(form)})", text)] for form in forms]
     blocked = [match.span() for match in _NOT_A_TERM.finditer(text)]
     used = []
     for index, term in enumerate(terms):
-        longer = blocked + [span for other, found in spans.items()
-                            if len(terms[other].forms[first]) > len(term.forms[first])
-                            for span in found]
-        if any(not any(start <= s and e <= end for start, end in longer)
-               for s, e in spans[index]):
+        longer = blocked + [span for other, found in enumerate(spans)
+                            if len(forms[other]) > len(forms[index]) for span in found]
+        if any(not any(begin <= start and stop <= end for begin, end in longer)
+               for start, stop in spans[index]):
             used.append(term)
     return used
 
 
-def glossary_terms(content: ValidContent, first: str) -> list[Term]:
-    if content.glossary is None or content.loaded.glossary is None:
-        return []
-    source = content.loaded.glossary
-    return [Term(forms, source.position(("terms", index))[0])
-            for index, forms in enumerate(content.glossary.terms)
-            if forms.get(first, "").strip()]
-
-
 def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | None,
                     first: str, others: list[str], problems: list[Problem]) -> None:
-    for location, localized in element.parts:
-        for term in terms_used(localized[first], terms, first):
-            for language in others:
+    for language in others:
+        translation = words(element.text(language))
+        reported: set[str] = set()
+        for location, localized in element.parts:
+            for term in terms_used(localized[first], terms, first):
                 form = term.forms.get(language, "").strip()
-                if not form or _contains(words(element.text(language)), words(form)):
+                if not form or form in reported or _contains(translation, words(form)):
                     continue
+                reported.add(form)
                 where = f"{glossary.path.name}:{term.line}" if glossary and term.line else \
                     "the glossary"
                 problems.append(element.source.problem(
@@ -420,7 +422,7 @@ def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | 
 # --- all rules ------------------------------------------------------------------------------
 
 def check_parity(content: ValidContent) -> list[Problem]:
-    """Every parity problem in the content, in reading order."""
+    """Every parity problem in the content: footnote references, then element by element."""
     specs = content.report.languages
     first, others = specs[0].code, [spec.code for spec in specs[1:]]
     non_cjk = [spec.code for spec in specs

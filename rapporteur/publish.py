@@ -13,44 +13,49 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import ContentError, Problem
 
 
-class AssetsOnlyFetcher(URLFetcher):
+class AssetsOnlyFetcher:
     """Lets the PDF renderer read files under the given folders and nothing else.
 
-    Content is untrusted: a stylesheet or image pointing at file:///etc/passwd, at ../.. or at
-    any network address stops the build with an error instead of being fetched.
+    Content is untrusted: a stylesheet or image pointing at file:///etc/passwd, at ../.., at a
+    data: URL or at any network address is refused (never read), and the build then fails.
     """
 
     def __init__(self, allowed_roots: list[Path]):
-        super().__init__(fail_on_errors=True, allowed_protocols=["file"])
         self.allowed_roots = [root.resolve() for root in allowed_roots]
+        self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def __call__(self, url: str, *args, **kwargs) -> dict:
         parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise FatalURLFetchingError(f"refused to fetch '{url}': only the project's own assets "
-                                        "can be used in the PDF")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.allowed_roots) or not path.is_file():
-            raise FatalURLFetchingError(f"refused to read '{url}': it is not one of the "
-                                        "project's assets")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or not path.is_file() or not any(
+                path.is_relative_to(root) for root in self.allowed_roots):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}")
+        return {"string": path.read_bytes(), "redirected_url": path.as_uri()}
 
 
-def render_pdf(html: str, assets: Path) -> bytes:
-    """The PDF of a print-medium HTML page; relative URLs resolve inside `assets`."""
-    try:
-        document = HTML(string=html, base_url=assets.resolve().as_uri() + "/",
-                        url_fetcher=AssetsOnlyFetcher([assets]))
-        return document.write_pdf(uncompressed_pdf=False)
-    except FatalURLFetchingError as error:
-        cause = error.__cause__ or error
-        raise ContentError([Problem(assets, None, None, str(cause),
-                                    "use only files from the templates' assets folder")]) from None
+def render_pdf(parts: list[str] | str, assets: Path) -> bytes:
+    """One PDF from print-medium HTML pages, each paginated on its own, in order.
+
+    Relative URLs resolve inside `assets`. The first part gives the PDF its metadata.
+    """
+    parts = [parts] if isinstance(parts, str) else parts
+    fetcher = AssetsOnlyFetcher([assets])
+    base_url = assets.resolve().as_uri() + "/"
+    documents = [HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+                 for html in parts]
+    if fetcher.refused:
+        raise ContentError([Problem(assets, None, None,
+                                    f"refused to fetch '{url}': the PDF may only use the "
+                                    "project's own assets",
+                                    "use only files from the templates' assets folder")
+                            for url in dict.fromkeys(fetcher.refused)])
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
 
 
 _TEMPORARY_SUFFIX = ".rapporteur-tmp"

@@ -26,6 +26,9 @@ from .resolve import Document, Footnote
 
 Medium = Literal["screen", "print"]
 
+PRINT_PARTS = ("body", "annex-1", "annex-2")
+"""The print edition's parts: each is paginated on its own ("Annex I, page 2")."""
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -125,10 +128,11 @@ def make_environment(theme: Theme) -> Environment:
 
 def render_language(document: Document, language: str, medium: Medium, theme: Theme,
                     links: dict[str, str] | None = None,
-                    environment: Environment | None = None) -> str:
-    """The whole report in one language, as an HTML page for the screen or for print.
+                    environment: Environment | None = None, part: str = "whole") -> str:
+    """The report in one language, as an HTML page for the screen or for print.
 
-    `links` maps each language code to the file name of its page, for the language switcher.
+    `links` maps each language code to the file name of its page, for the language switcher;
+    `part` is "whole" or one of PRINT_PARTS.
     """
     environment = environment or make_environment(theme)
     translations = load_translations(theme, language)
@@ -141,6 +145,7 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         lang=language,
         locale=spec.locale,
         medium=medium,
+        part=part,
         t=renderer.inline,
         tb=renderer.blocks,
         plain=renderer.plain,
