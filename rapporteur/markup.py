@@ -31,7 +31,10 @@ def is_allowed_link(url: str) -> bool:
     url = url.strip()
     if url.startswith("//"):
         return False  # protocol-relative: leaves the site without saying how
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return False  # not a URL at all ("http://[")
     return scheme in ALLOWED_SCHEMES or (scheme == "" and ":" not in url.split("/")[0])
 
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, THEME
@@ -27,6 +27,7 @@ texts = st.lists(st.one_of(st.text(max_size=30), odd_markdown), max_size=25).map
 
 @SETTINGS
 @given(data=st.binary(max_size=400))
+@example(data=b"\x00")  # found by hypothesis: PyYAML's reader refused it with its own error
 def test_loader_never_crashes_on_arbitrary_bytes(data, tmp_path):
     path = tmp_path / "file.yaml"
     path.write_bytes(data)
@@ -68,6 +69,7 @@ def test_any_section_structure_validates_or_fails_cleanly(blocks, tmp_path):
 
 @SETTINGS
 @given(zh=texts, en=texts)
+@example(zh="0", en="http://[")  # found by hypothesis: urlsplit raised on it
 def test_any_paragraph_text_builds_or_fails_cleanly(zh, en, tmp_path):
     content = _copy_tiny(tmp_path)
     (content / "body" / "02-section.yaml").write_text(yaml.safe_dump(
