@@ -8,6 +8,8 @@ while read -r pkg; do
   [[ -z "$pkg" || "$pkg" == \#* ]] && continue
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done < "$list"
+# Debian's own python3 needs python3-venv for `python3 -m venv` (a pyenv Python has it built in).
+python3 -c "import ensurepip" 2>/dev/null || missing+=(python3-venv)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 if [[ $(id -u) -ne 0 ]]; then
   echo "Missing system packages: ${missing[*]}" >&2
