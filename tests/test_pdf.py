@@ -121,3 +121,9 @@ def test_builds_are_byte_identical(tiny, tmp_path):
     for path in first.outputs:
         assert (tmp_path / "again" / path.relative_to(tiny.output)).read_bytes() == \
             path.read_bytes(), path.name
+
+
+def test_annex_i_notes_are_called_with_their_document_numbers(pdfs):
+    """Notes 98 and 99 sit on recommendation 1's heading, with no generated marker beside."""
+    assert pdfs["zh"].pages_with("建议1*98与预期成果的联系99")
+    assert pdfs["en"].pages_with("Recommendation1*98Linktoexpectedresults99")
