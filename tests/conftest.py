@@ -70,3 +70,18 @@ def real_build(real_project: Project, tmp_path_factory: pytest.TempPathFactory):
 def source_text() -> str:
     """The text layer of the Chinese PDF of CDIP/28/2: what the content must reproduce."""
     return (FIXTURES / "source" / "CDIP-28-2.zh.txt").read_text(encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Counts per test file, so `make test` shows how many cases each stage's suite ran."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            name = report.nodeid.split("::")[0]
+            counts.setdefault(name, {}).setdefault(outcome, 0)
+            counts[name][outcome] += 1
+    if counts:
+        terminalreporter.section("tests per file")
+        for name in sorted(counts):
+            summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts[name].items()))
+            terminalreporter.write_line(f"{name:<32} {summary}")
