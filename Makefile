@@ -32,6 +32,7 @@ $(VENV)/.installed: pyproject.toml
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot templates
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(BIN)/pybabel compile -d locales --statistics
 
 bench: setup
 	$(BIN)/python benchmarks/build_speed.py
