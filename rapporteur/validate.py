@@ -186,18 +186,22 @@ def _check_footnotes(sections: list[Section], languages: list[str],
                             f"put [^{footnote_id}] where its number belongs, or remove the footnote"))
 
 
-def _check_annex(content: ValidContent, problems: list[Problem]) -> None:
-    results_source = content.loaded.results
+def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
+                 recommendations: RecommendationsFile | None, projects: ProjectsFile | None,
+                 problems: list[Problem]) -> None:
+    """Annex data across files; each check runs if the files it needs passed the schema."""
+    results_source = loaded.results
     codes: dict[str, int] = {}
-    for index, result in enumerate(content.results.results):
+    for index, result in enumerate(results.results if results else []):
         if result.code in codes:
             problems.append(results_source.problem(
                 ("results", index, "code"), f"result code '{result.code}' appears twice",
                 f"it is already listed as entry {codes[result.code] + 1}"))
         codes.setdefault(result.code, index)
 
-    recs_source = content.loaded.recommendations
-    for index, recommendation in enumerate(content.recommendations.recommendations):
+    recs_source = loaded.recommendations
+    for index, recommendation in enumerate(recommendations.recommendations
+                                           if recommendations else []):
         expected = index + 1
         if recommendation.number != expected:
             problems.append(recs_source.problem(
@@ -206,7 +210,7 @@ def _check_annex(content: ValidContent, problems: list[Problem]) -> None:
                 f"{expected} is expected",
                 "recommendations are numbered 1, 2, 3… in order, without gaps or repeats"))
         for position, code in enumerate(recommendation.results):
-            if code not in codes:
+            if results and code not in codes:
                 close = difflib.get_close_matches(code, list(codes), 1)
                 problems.append(recs_source.problem(
                     ("recommendations", index, "results", position),
@@ -217,9 +221,9 @@ def _check_annex(content: ValidContent, problems: list[Problem]) -> None:
             problems.append(recs_source.problem(
                 ("recommendations", index, "results"), "an expected result is listed twice"))
 
-    projects_source = content.loaded.projects
+    projects_source = loaded.projects
     seen: set[str] = set()
-    for index, group in enumerate(content.projects.groups):
+    for index, group in enumerate(projects.groups if projects else []):
         if group.status in seen:
             problems.append(projects_source.problem(
                 ("groups", index, "status"), f"status '{group.status}' appears twice",
@@ -227,7 +231,8 @@ def _check_annex(content: ValidContent, problems: list[Problem]) -> None:
         seen.add(group.status)
 
 
-def _check_links(content: ValidContent, problems: list[Problem]) -> None:
+def _check_links(loaded: LoadedContent, sections: list[Section],
+                 recommendations: RecommendationsFile | None, problems: list[Problem]) -> None:
     def check(source: SourceFile, location: Location, text: dict[str, str]) -> None:
         for language, value in text.items():
             for url in disallowed_links(value):
@@ -235,7 +240,7 @@ def _check_links(content: ValidContent, problems: list[Problem]) -> None:
                     location + (language,), f"link '{url}' is not allowed",
                     "links may use http, https or mailto, or be relative"))
 
-    for section in content.sections:
+    for section in sections:
         for index, block in enumerate(section.content.blocks):
             where = ("blocks", index)
             if isinstance(block, ParagraphBlock):
@@ -245,9 +250,9 @@ def _check_links(content: ValidContent, problems: list[Problem]) -> None:
                     check(section.source, where + ("footnotes", footnote_id), text)
             else:
                 check(section.source, where + ("heading",), block.heading)
-    for index, recommendation in enumerate(content.recommendations.recommendations):
-        check(content.loaded.recommendations, ("recommendations", index, "text"),
-              recommendation.text)
+    for index, recommendation in enumerate(recommendations.recommendations
+                                           if recommendations else []):
+        check(loaded.recommendations, ("recommendations", index, "text"), recommendation.text)
 
 
 def validate_content(loaded: LoadedContent) -> ValidContent:
@@ -265,14 +270,12 @@ def validate_content(loaded: LoadedContent) -> ValidContent:
     projects = validate_model(ProjectsFile, loaded.projects, languages, problems)
     glossary = (validate_model(GlossaryFile, loaded.glossary, [], problems)
                 if loaded.glossary else None)
-    if problems or not (report and results and recommendations and projects):
-        raise ContentError(problems)
     if len(set(languages)) != len(languages):
         problems.append(loaded.report.problem(("languages",), "a language is declared twice"))
-    content = ValidContent(report, sections, results, recommendations, projects, glossary, loaded)
+    # Cross-file checks run on whatever passed the schema, so one run reports everything.
     _check_footnotes(sections, languages, problems)
-    _check_annex(content, problems)
-    _check_links(content, problems)
-    if problems:
+    _check_annex(loaded, results, recommendations, projects, problems)
+    _check_links(loaded, sections, recommendations, problems)
+    if problems or not (report and results and recommendations and projects):
         raise ContentError(problems)
-    return content
+    return ValidContent(report, sections, results, recommendations, projects, glossary, loaded)

@@ -164,3 +164,11 @@ def test_all_problems_of_a_run_are_reported_together(tiny):
     tiny.replace("body/01-opening.yaml", "      en: The second paragraph, in 2021.\n", "")
     files = {p.file.name for p in problems(tiny)}
     assert files == {"recommendations.yaml", "01-opening.yaml"}
+
+
+def test_cross_file_problems_are_reported_with_schema_problems(tiny):
+    tiny.replace("body/02-section.yaml", "    footnotes:", "    footnote:")
+    tiny.replace("data/recommendations.yaml", 'results: ["3.2"]', 'results: ["3.7"]')
+    messages = {(p.file.name, p.message) for p in problems(tiny)}
+    assert ("02-section.yaml", "unknown key 'footnote'") in messages
+    assert ("recommendations.yaml", "unknown expected result '3.7'") in messages
