@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .errors import Problem, UsageError
+from .errors import UsageError
 from .markup import render_blocks, render_inline
 from .resolve import Document, Footnote
 
@@ -53,26 +53,6 @@ def load_translations(theme: Theme, language: str) -> gettext.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
-
-
-def missing_messages(theme: Theme, language: str) -> list[Problem]:
-    """Template strings that have no translation in the language's catalogue (warnings)."""
-    po_path = theme.locales / language / "LC_MESSAGES" / "messages.po"
-    pot_path = theme.locales / "messages.pot"
-    if not po_path.is_file() or not pot_path.is_file():
-        return []
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language)
-    with pot_path.open("rb") as pot_file:
-        template = read_po(pot_file)
-    problems = []
-    for message in template:
-        if message.id and not (catalog.get(message.id) and catalog.get(message.id).string):
-            problems.append(Problem(po_path, None, None,
-                                    f"message '{message.id}' has no translation",
-                                    "run `make messages`, then translate the empty msgstr",
-                                    severity="warning"))
-    return problems
 
 
 class _Renderer:

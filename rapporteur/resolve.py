@@ -149,7 +149,7 @@ def resolve_document(content: ValidContent) -> Document:
     footnote_number = 0
     section_number = 0
     sections: list[Section] = []
-    for index, section in enumerate(content.sections):
+    for section in content.sections:
         blocks: list[Paragraph | Heading] = []
         for block in section.content.blocks:
             if not isinstance(block, ParagraphBlock):

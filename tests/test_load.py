@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rapporteur.errors import ContentError
+from rapporteur.errors import ContentError, Problem
 from rapporteur.load import MAX_FILE_BYTES, load_yaml_file
 
 
-def load_error(tmp_path, data: bytes | str) -> "Problem":
+def load_error(tmp_path, data: bytes | str) -> Problem:
     path = tmp_path / "file.yaml"
     path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     with pytest.raises(ContentError) as raised:

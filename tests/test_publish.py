@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from rapporteur import publish
-from rapporteur.build import build_report
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
 from rapporteur.publish import render_pdf, write_outputs
@@ -92,7 +91,7 @@ def test_killed_build_never_leaves_a_half_written_output(built):
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        for name, data in snapshot(built.output).items():
+        for name in snapshot(built.output):
             if not name.startswith(".") and "/." not in name:
                 assert name in old, name
     process = subprocess.run(command, check=True)
