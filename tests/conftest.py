@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,22 @@ class TinyReport:
 
     def build(self, **options):
         return build_report(self.project, self.output, **options)
+
+    def build_command(self, output: Path) -> list[str]:
+        """A command that builds this report into `output` in a separate Python process."""
+        script = ("import sys; from pathlib import Path; from rapporteur.build import Project, "
+                  "build_report; from rapporteur.render import Theme; "
+                  "build_report(Project(Path(sys.argv[1]), Theme(Path(sys.argv[2]), "
+                  "Path(sys.argv[3]))), Path(sys.argv[4]))")
+        theme = self.project.theme
+        return [sys.executable, "-c", script, str(self.content), str(theme.templates),
+                str(theme.locales), str(output)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to compare outputs before and after."""
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, snapshot
 from rapporteur.cli import main
 
 
@@ -125,11 +125,6 @@ def good_build(tmp_path_factory) -> Path:
         os.symlink(REPO / folder, root / folder)
     assert main(["--project", str(root), "build"]) == 0
     return root
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def test_the_corpus_is_large_enough():

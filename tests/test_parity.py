@@ -6,41 +6,29 @@ The tiny report numbers its paragraphs 1 and 2 (body/01-opening.yaml) and 3 (bod
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+
+from conftest import REPO, TinyReport
 
 from rapporteur.build import Project, check_report
 from rapporteur.errors import ContentError, Problem
 from rapporteur.load import load_content
 from rapporteur.parity import anchors, check_parity, inline_markers, terms_used, Term, words
-from rapporteur.render import Theme
 from rapporteur.validate import validate_content
 
-REPO = Path(__file__).resolve().parent.parent
-TINY = REPO / "tests" / "fixtures" / "tiny"
 OPENING = "body/01-opening.yaml"
 SECTION = "body/02-section.yaml"
 
 
-class Report:
-    """A writable copy of the tiny report."""
-
-    def __init__(self, root: Path):
-        shutil.copytree(TINY, root, dirs_exist_ok=True)
-        self.content = root / "content"
-        self.project = Project(content=self.content,
-                               theme=Theme(templates=REPO / "templates", locales=REPO / "locales"))
+class Report(TinyReport):
+    """The tiny report, with what these tests ask of it."""
 
     def replace(self, name: str, old: str, new: str) -> None:
-        path = self.content / name
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"{old!r} should occur once in {name}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
+        assert self.read(name).count(old) == 1, f"{old!r} should occur once in {name}"
+        super().replace(name, old, new)
 
     def line_of(self, name: str, snippet: str) -> int:
-        lines = (self.content / name).read_text(encoding="utf-8").splitlines()
+        lines = self.read(name).splitlines()
         found = [number for number, line in enumerate(lines, 1) if snippet in line]
         assert len(found) == 1, (snippet, found)
         return found[0]
@@ -55,14 +43,13 @@ class Report:
         return warnings
 
     def add_glossary(self, *terms: str) -> None:
-        (self.content / "glossary.yaml").write_text(
-            "terms:\n" + "".join(f"  - {term}\n" for term in terms), encoding="utf-8")
+        self.write("glossary.yaml", "terms:\n" + "".join(f"  - {term}\n" for term in terms))
         self.replace("report.yaml", "annexes:\n", "glossary: glossary.yaml\nannexes:\n")
 
 
 @pytest.fixture
-def report(tmp_path: Path) -> Report:
-    return Report(tmp_path / "tiny")
+def report(tiny) -> Report:
+    return Report(tiny.root)
 
 
 def only(problems: list[Problem]) -> Problem:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 from pypdf import PdfReader
@@ -110,13 +109,7 @@ def test_pdf_metadata_comes_from_the_report(pdfs):
 def test_builds_are_byte_identical(tiny, tmp_path):
     """A second build, in another process with other hash seeds, gives the same bytes."""
     first = tiny.build()
-    script = ("import sys; from pathlib import Path; from rapporteur.build import Project, "
-              "build_report; from rapporteur.render import Theme; "
-              "build_report(Project(Path(sys.argv[1]), Theme(Path(sys.argv[2]), Path(sys.argv[3]))),"
-              " Path(sys.argv[4]))")
-    theme = tiny.project.theme
-    subprocess.run([sys.executable, "-c", script, str(tiny.content), str(theme.templates),
-                    str(theme.locales), str(tmp_path / "again")], check=True,
+    subprocess.run(tiny.build_command(tmp_path / "again"), check=True,
                    env={**os.environ, "PYTHONHASHSEED": "12345"})
     for path in first.outputs:
         assert (tmp_path / "again" / path.relative_to(tiny.output)).read_bytes() == \

@@ -6,21 +6,15 @@ import errno
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from conftest import snapshot
 from rapporteur import publish
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
 from rapporteur.publish import render_pdf, write_outputs
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
 
 
 @pytest.fixture
@@ -79,13 +73,7 @@ def test_renderer_crash_is_reported_without_traceback(built, monkeypatch, capsys
 def test_killed_build_never_leaves_a_half_written_output(built):
     """Kill builds at different moments: each output is always the old or the new file whole."""
     old = snapshot(built.output)
-    theme = built.project.theme
-    script = ("import sys; from pathlib import Path; from rapporteur.build import Project, "
-              "build_report; from rapporteur.render import Theme; "
-              "build_report(Project(Path(sys.argv[1]), Theme(Path(sys.argv[2]), Path(sys.argv[3]))),"
-              " Path(sys.argv[4]))")
-    command = [sys.executable, "-c", script, str(built.content), str(theme.templates),
-               str(theme.locales), str(built.output)]
+    command = built.build_command(built.output)
     for delay in (0.3, 0.8, 1.2, 1.6, 2.0):
         process = subprocess.Popen(command)
         time.sleep(delay)
