@@ -7,7 +7,6 @@ footnote's computed number, which the caller supplies in the render environment.
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -16,16 +15,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .text import FOOTNOTE_REF_PATTERN
+from .text import FOOTNOTE_REF_PATTERN, bare_urls
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
-
-# A bare URL ends at white space, at CJK text or full-width punctuation, and never on the
-# sentence punctuation that follows it ("…/doc.pdf。" or "…?id=5.").
-_BARE_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"\u201c\u201d\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
-_TRAILING_PUNCTUATION = ".,;:!?)'"
-
 
 def is_allowed_link(url: str) -> bool:
     url = url.strip()
@@ -61,18 +53,18 @@ def _bare_urls(state: StateCore) -> None:
         for token in block.children:
             inside_link += token.type == "link_open"
             inside_link -= token.type == "link_close"
-            if token.type != "text" or inside_link or not _BARE_URL.search(token.content):
+            urls = bare_urls(token.content) if token.type == "text" and not inside_link else []
+            if not urls:
                 children.append(token)
                 continue
             position = 0
-            for match in _BARE_URL.finditer(token.content):
-                url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-                if match.start() > position:
-                    children.append(_text(token.content[position:match.start()]))
+            for url, start in urls:
+                if start > position:
+                    children.append(_text(token.content[position:start]))
                 href = url if "://" in url else "https://" + url
                 link_open = Token("link_open", "a", 1, attrs={"href": href})
                 children += [link_open, _text(url), Token("link_close", "a", -1)]
-                position = match.start() + len(url)
+                position = start + len(url)
             if position < len(token.content):
                 children.append(_text(token.content[position:]))
         block.children = children

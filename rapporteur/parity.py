@@ -31,18 +31,13 @@ from babel import Locale
 from .errors import Problem
 from .load import Location, SourceFile
 from .model import ParagraphBlock
-from .text import contains_cjk, footnote_ids
+from .text import bare_urls, contains_cjk, footnote_ids
 from .validate import ValidContent, paragraph_texts
 
 Localized = dict[str, str]
 Part = tuple[Location, Localized]
 
 CJK_LANGUAGES = {"zh", "ja", "ko"}
-
-# Quotation marks, dashes and the ellipsis are typography shared with Western text, although
-# rapporteur.text counts them as CJK (for joining wrapped lines): they may stand in any language.
-_SHARED_PUNCTUATION = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026]")
-
 
 @dataclass(frozen=True)
 class Element:
@@ -212,9 +207,6 @@ def glossary_terms(content: ValidContent, first: str) -> list[Term]:
 
 # --- rule 2: URLs, document symbols and years ---------------------------------------------
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-                  r"\u2018\u2019\u201c\u201d]+", re.IGNORECASE)
-_URL_TRAILING = ".,;:!?"
 # A path segment (or a lang= parameter) naming a language: /zh/, /en/, /zh-hans/, ?lang=fr.
 _LANGUAGE_SEGMENT = re.compile(
     r"(?<=/)(?:ar|en|es|fr|ru|zh|ja|ko|pt|de)(?:[-_](?:hans|hant|cn|tw|hk))?(?=/|$)"
@@ -230,15 +222,6 @@ def _normal_url(url: str) -> str:
     return _LANGUAGE_SEGMENT.sub("*", url).rstrip("/")
 
 
-def _urls(text: str) -> list[tuple[str, re.Match]]:
-    found = []
-    for match in _URL.finditer(text):
-        url = match.group().rstrip(_URL_TRAILING)
-        if url.count(".") >= 1 and len(url) > 4:
-            found.append((url, match))
-    return found
-
-
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " * (end - start) + text[end:]
@@ -251,10 +234,10 @@ def anchors(text: str) -> list[tuple[str, str, str]]:
     Years and symbols inside a URL, and years inside a symbol, belong to that URL or symbol.
     """
     found = []
-    urls = _urls(text)
+    urls = bare_urls(text)
     for url, _ in urls:
         found.append(("URL", url, _normal_url(url)))
-    rest = _without(text, [match.span() for _, match in urls])
+    rest = _without(text, [(start, start + len(url)) for url, start in urls])
     symbols = [match for match in _SYMBOL.finditer(rest) if re.search(r"[0-9]", match.group())]
     for match in symbols:
         found.append(("document symbol", match.group(), match.group()))
@@ -279,7 +262,7 @@ def _check_anchors(element: Element, first: str, others: list[str], terms: list[
     named = [_term_pattern(term.forms[first]) for term in terms if anchors(term.forms[first])]
     for language in others:
         text = element.text(language)
-        urls = {_normal_url(url) for url, _ in _urls(text)}
+        urls = {_normal_url(url) for url, _ in bare_urls(text)}
         reported: set[tuple[str, str]] = set()
         for location, localized in element.parts:
             source_text = _without(localized[first], [match.span() for pattern in named
@@ -300,8 +283,7 @@ def _check_anchors(element: Element, first: str, others: list[str], terms: list[
 # --- rule 3: CJK characters in a non-CJK language ------------------------------------------
 
 def cjk_left(text: str) -> str:
-    """The CJK characters left in a text, shared typography (quotes, dashes) aside."""
-    text = _SHARED_PUNCTUATION.sub("", text)
+    """The CJK characters left in a text."""
     return "".join(char for char in text if contains_cjk(char))
 
 

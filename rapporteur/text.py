@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Ideographs, kana, Hangul, and the full-width punctuation used around them.
+# Ideographs, kana, Hangul, and the full-width punctuation used around them. Curly quotes,
+# dashes and the ellipsis are not here: Western text uses them too.
 _CJK = re.compile(
     "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026]")
+    "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 _FOOTNOTE_REF = re.compile(r"\[\^([a-z0-9][a-z0-9-]*)\]")
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
@@ -40,6 +41,24 @@ def join_wrapped_lines(text: str) -> str:
                 joined += " " + line
         blocks.append(joined)
     return "\n\n".join(blocks)
+
+
+# A bare URL ends at white space, at CJK text or full-width punctuation, at a quotation mark
+# or bracket, and never on the sentence punctuation that follows it ("…/doc.pdf。", "?id=5.").
+_BARE_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\[\]\"'\u2018\u2019\u201c\u201d"
+    r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+", re.IGNORECASE)
+_URL_TRAILING_PUNCTUATION = ".,;:!?)"
+
+
+def bare_urls(text: str) -> list[tuple[str, int]]:
+    """The URLs written out in a text ("https://…", "www.…"), each with where it starts."""
+    found = []
+    for match in _BARE_URL.finditer(text):
+        url = match.group().rstrip(_URL_TRAILING_PUNCTUATION)
+        if "." in url and len(url) > 4:
+            found.append((url, match.start()))
+    return found
 
 
 def footnote_ids(text: str) -> list[str]:

@@ -79,3 +79,10 @@ def test_the_sample_report_has_the_source_counts(real_project):
         ("completed", 35), ("ongoing", 7), ("approved", 4)]
     assert [s.label["zh"] for s in document.sections if s.label] == [
         "一.", "二.", "三.", "四.", "五.", "六.", "七.", "八.", "九."]
+
+
+def test_wrapped_english_keeps_its_space_next_to_curly_quotes(tiny):
+    tiny.replace("body/01-opening.yaml", "en: The second paragraph, in 2021.",
+                 "en: |-\n        The “second”\n        paragraph, in 2021.")
+    document, _ = check_report(tiny.project)
+    assert document.paragraphs[1].text["en"] == "The “second” paragraph, in 2021."
