@@ -43,12 +43,16 @@ def _check_localized(value: dict[str, str], info: ValidationInfo) -> dict[str, s
 Localized = Annotated[dict[str, str], AfterValidator(_check_localized)]
 """A text in every declared language: {"zh": "…", "en": "…"}."""
 
-FootnoteId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-ResultCode = Annotated[str, Field(pattern=r"^[1-9][0-9]*\.[1-9][0-9]*$")]
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+RESULT_CODE_PATTERN = r"^[1-9][0-9]*\.[1-9][0-9]*$"
+LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
+
+FootnoteId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+ResultCode = Annotated[str, Field(pattern=RESULT_CODE_PATTERN)]
 
 
 class LanguageSpec(Model):
-    code: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+    code: Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]
     locale: str
     numerals: Literal["roman", "chinese", "arabic"]
 
@@ -167,7 +171,7 @@ class RecommendationsFile(Model):
 
 
 class ProjectGroup(Model):
-    status: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    status: Annotated[str, Field(pattern=ID_PATTERN)]
     title: Localized
     projects: Annotated[list[Localized], Field(min_length=1)]
 

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .load import LoadedContent, Location, SourceFile
 from .markup import disallowed_links
-from .model import (SCHEMA_KEYS, GlossaryFile, ParagraphBlock, ProjectsFile,
-                    RecommendationsFile, ReportFile, ResultsFile, SectionFile)
+from .model import (LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN, SCHEMA_KEYS, GlossaryFile,
+                    ParagraphBlock, ProjectsFile, RecommendationsFile, ReportFile, ResultsFile,
+                    SectionFile)
 from .text import footnote_ids
 
 M = TypeVar("M", bound=BaseModel)
@@ -40,10 +41,6 @@ class ValidContent:
     projects: ProjectsFile
     glossary: GlossaryFile | None
     loaded: LoadedContent
-
-    @property
-    def languages(self) -> list[str]:
-        return [language.code for language in self.report.languages]
 
 
 _TYPE_NAMES = {"string": "text", "int": "a whole number", "bool": "true or false",
@@ -80,12 +77,15 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
     if kind == "missing_translation":
         code = error["ctx"]["code"]
         return error["msg"], f"add '{code}:' with the text in that language"
-    if kind == "string_pattern_mismatch" and key == "code" or kind == "string_pattern_mismatch" \
-            and isinstance(key, int):
-        return (f"'{error['input']}' is not a result code",
-                'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"')
     if kind == "string_pattern_mismatch":
-        return f"'{error['input']}' is not allowed here", "use lowercase letters, digits and '-'"
+        value = error["input"]
+        return {
+            RESULT_CODE_PATTERN: (f"'{value}' is not a result code",
+                                  'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"'),
+            LANGUAGE_CODE_PATTERN: (f"'{value}' is not a language code",
+                                    "use the two- or three-letter code, e.g. 'en'"),
+        }.get(error["ctx"]["pattern"], (f"'{value}' is not allowed here",
+                                        "use lowercase letters, digits and '-'"))
     for name, label in _TYPE_NAMES.items():
         if kind == f"{name}_type" or kind == f"{name}_parsing":
             got = type(error["input"]).__name__

@@ -172,3 +172,10 @@ def test_cross_file_problems_are_reported_with_schema_problems(tiny):
     messages = {(p.file.name, p.message) for p in problems(tiny)}
     assert ("02-section.yaml", "unknown key 'footnote'") in messages
     assert ("recommendations.yaml", "unknown expected result '3.7'") in messages
+
+
+def test_a_malformed_language_code_is_named_as_such(tiny):
+    tiny.replace("report.yaml", "  - code: en", "  - code: English")
+    found = [p for p in problems(tiny) if p.file.name == "report.yaml"]
+    assert found[0].message == "'English' is not a language code"
+    assert found[0].line == line_of(tiny, "report.yaml", "code: English")
