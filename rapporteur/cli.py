@@ -64,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         _report(error.problems, root)
         count = len(error.problems)
-        print(f"build stopped: {count} problem{'s' if count != 1 else ''} in the content; "
-              "nothing was written", file=sys.stderr)
+        problems = f"{count} problem{'s' if count != 1 else ''}"
+        print(f"{arguments.command} stopped: {problems} in the content; nothing was written",
+              file=sys.stderr)
         return EXIT_CONTENT_ERROR
     except UsageError as error:
         print(f"rapporteur: {error}", file=sys.stderr)
