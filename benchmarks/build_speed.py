@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapporteur.build import Project  # noqa: E402
 from rapporteur.load import load_content  # noqa: E402
-from rapporteur.publish import render_pdf  # noqa: E402
+from rapporteur.outputs.pdf import render_pdf  # noqa: E402
 from rapporteur.render import PRINT_PARTS, make_environment, render_language  # noqa: E402
 from rapporteur.resolve import resolve_document  # noqa: E402
 from rapporteur.validate import validate_content  # noqa: E402

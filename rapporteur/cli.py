@@ -1,13 +1,16 @@
-"""Command line: `rapporteur build` and `rapporteur check`. A thin layer over rapporteur.build."""
+"""Command line: `rapporteur build`, `check` and `serve`. A thin layer over rapporteur.build."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from .build import FORMATS, Project, build_report, check_report
 from .errors import ContentError, Problem, UsageError
+from .outputs import REGISTRY
 
 EXIT_CONTENT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -23,23 +26,56 @@ def _parser() -> argparse.ArgumentParser:
     strictness = argparse.ArgumentParser(add_help=False)
     strictness.add_argument("--strict", action="store_true",
                             help="treat warnings (such as translation parity) as errors")
+    selection = argparse.ArgumentParser(add_help=False)
+    selection.add_argument("--output", type=Path, default=None,
+                           help="output folder (default: PROJECT/output)")
+    selection.add_argument("--lang", action="append", metavar="CODE",
+                           help="build only this language (repeatable; default: all)")
+    formats = ", ".join(f"{name} ({output.description})" for name, output in REGISTRY.items())
+    selection.add_argument("--format", action="append", choices=FORMATS,
+                           help=f"build only this format (repeatable; default: all): {formats}")
+    selection.add_argument("--no-cache", action="store_true",
+                           help="render every PDF again instead of reusing unchanged renders")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", parents=[strictness],
-                                help="validate and write HTML and PDF to the output folder")
-    build.add_argument("--output", type=Path, default=None,
-                       help="output folder (default: PROJECT/output)")
-    build.add_argument("--lang", action="append", metavar="CODE",
-                       help="build only this language (repeatable; default: all)")
-    build.add_argument("--format", action="append", choices=FORMATS,
-                       help="build only this format (repeatable; default: html and pdf)")
+    build = commands.add_parser("build", parents=[strictness, selection],
+                                help="validate and write every output to the output folder")
+    build.add_argument("--keep-print-html", action="store_true",
+                       help="also write the exact HTML the PDF renderer receives, per part")
+    build.add_argument("--quiet", action="store_true", help="print problems only")
+    build.add_argument("--json", action="store_true",
+                       help="print a machine-readable summary of the build on stdout")
     commands.add_parser("check", parents=[strictness],
                         help="validate the content without writing anything")
+    serve = commands.add_parser(
+        "serve", parents=[strictness, selection],
+        help="build, serve the output on localhost, rebuild and reload the page on every change")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     return parser
 
 
 def _report(problems: list[Problem], root: Path) -> None:
     for problem in problems:
         print(problem.format(root), file=sys.stderr)
+
+
+def _build(arguments: argparse.Namespace, project: Project, root: Path) -> int:
+    from .console import ProgressEvents, print_summary, stderr_console, summary_json
+
+    output = (arguments.output or root / "output").resolve()
+    console = stderr_console()
+    show_progress = console.is_terminal and not (arguments.quiet or arguments.json)
+    events = ProgressEvents(console) if show_progress else None
+    start = time.perf_counter()
+    with events or nullcontext():
+        result = build_report(project, output, arguments.lang, arguments.format or FORMATS,
+                              arguments.strict, use_cache=not arguments.no_cache,
+                              keep_print_html=arguments.keep_print_html, events=events)
+    _report(result.warnings, root)
+    if arguments.json:
+        print(summary_json(result, output, time.perf_counter() - start))
+    elif not arguments.quiet:
+        print_summary(result, output, console)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,14 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ok: {len(document.paragraphs)} paragraphs, {len(document.footnotes)} "
                   f"footnotes, {len(document.annex_i.rows)} recommendations")
             return 0
-        output = (arguments.output or root / "output").resolve()
-        result = build_report(project, output, arguments.lang, arguments.format or FORMATS,
-                              arguments.strict)
-        _report(result.warnings, root)
-        for path in result.outputs:
-            state = "written" if path in result.written else "unchanged"
-            print(f"{state:>9}  {path.relative_to(output.parent) if output.parent in path.parents else path}")
-        return 0
+        if arguments.command == "serve":
+            from .serve import serve
+            return serve(project, root, arguments)
+        return _build(arguments, project, root)
     except ContentError as error:
         _report(error.problems, root)
         count = len(error.problems)

@@ -66,6 +66,10 @@ class ContentError(Exception):
         self.problems = sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.column or 0))
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self):
+        # Raised in a worker process, it crosses back to the parent by pickle.
+        return (type(self), (self.problems,))
+
 
 class UsageError(Exception):
     """The command line asks for something that does not exist (exit code 2)."""

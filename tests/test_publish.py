@@ -14,7 +14,8 @@ from conftest import snapshot
 from rapporteur import publish
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
-from rapporteur.publish import render_pdf, write_outputs
+from rapporteur.outputs.pdf import render_pdf
+from rapporteur.publish import write_outputs
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_renderer_crash_is_reported_without_traceback(built, monkeypatch, capsys
     def crash(html, assets):
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr("rapporteur.build.render_pdf", crash)
+    monkeypatch.setattr("rapporteur.outputs.pdf.render_pdf", crash)
     root = built.root
     for folder in ("templates", "locales"):
         os.symlink(built.project.theme.templates if folder == "templates"

@@ -1,0 +1,75 @@
+"""What a person sees in the terminal during a build: progress while PDFs render, then a summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .build import BuildResult
+from .outputs.jobs import JobEvents, Source
+
+
+class ProgressEvents(JobEvents):
+    """A spinner per render job while it runs (only on a terminal: CI logs get the summary)."""
+
+    def __init__(self, console: Console):
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 TimeElapsedColumn(), console=console, transient=True)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> "ProgressEvents":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def started(self, label: str) -> None:
+        self.tasks[label] = self.progress.add_task(f"rendering {label}", total=None)
+
+    def finished(self, label: str, source: Source, seconds: float) -> None:
+        if label in self.tasks:
+            self.progress.update(self.tasks[label], total=1, completed=1)
+
+
+def _shown(path: Path, output: Path) -> str:
+    return str(path.relative_to(output)) if path.is_relative_to(output) else str(path)
+
+
+def _state(file) -> str:
+    if not file.written:
+        return "unchanged"
+    return file.source
+
+
+def print_summary(result: BuildResult, output: Path, console: Console) -> None:
+    table = Table(title=f"output: {output}", title_justify="left", box=None, pad_edge=False)
+    table.add_column("file")
+    table.add_column("format")
+    table.add_column("state")
+    table.add_column("time", justify="right")
+    for file in result.files:
+        table.add_row(_shown(file.path, output), file.format, _state(file),
+                      f"{file.seconds:.2f} s" if file.source == "built" else "–")
+    console.print(table)
+
+
+def summary_json(result: BuildResult, output: Path, seconds: float) -> str:
+    return json.dumps({
+        "output": str(output),
+        "seconds": round(seconds, 3),
+        "files": [{"path": _shown(file.path, output), "format": file.format,
+                   "source": file.source, "written": file.written,
+                   "seconds": round(file.seconds, 3)} for file in result.files],
+        "rendered": [_shown(path, output) for path in result.rendered],
+        "warnings": len(result.warnings),
+    }, ensure_ascii=False, indent=2)
+
+
+def stderr_console() -> Console:
+    return Console(file=sys.stderr, highlight=False)

@@ -1,0 +1,73 @@
+"""What every output format shares: the context it renders from and the shape of its result."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import ClassVar, Protocol
+
+from jinja2 import Environment
+
+from ..render import Medium, Theme, make_environment, render_language
+from ..resolve import Document
+
+
+class RenderJob(Protocol):
+    """A unit of heavy, deterministic work: picklable, so it can run in another process.
+
+    Its `cache_key` is a hash of everything that decides its bytes; two jobs with the same key
+    produce the same output, which is what lets the builder take it from the cache instead.
+    """
+
+    label: str
+
+    def cache_key(self) -> str: ...
+
+    def run(self) -> bytes: ...
+
+
+Rendered = dict[PurePosixPath, "bytes | RenderJob"]
+"""An output's files, relative to the output folder: their bytes, or the job that makes them."""
+
+
+@dataclass
+class BuildContext:
+    """What an output renders from: the document, the theme, and the languages asked for."""
+
+    document: Document
+    theme: Theme
+    languages: tuple[str, ...]
+    keep_print_html: bool = False
+    environment: Environment = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.environment = make_environment(self.theme)
+
+    def file_name(self, language: str, extension: str) -> str:
+        """`cdip-28-2.en.pdf`: the report's symbol as a slug, then language and extension."""
+        symbol = self.document.header.symbol.lower()
+        slug = "".join(char if char.isalnum() else "-" for char in symbol)
+        return f"{slug}.{language}.{extension}"
+
+    @property
+    def page_names(self) -> dict[str, str]:
+        """Each declared language's HTML page, for the language switcher."""
+        return {language.code: self.file_name(language.code, "html")
+                for language in self.document.languages}
+
+    def page(self, language: str, medium: Medium, part: str = "whole") -> str:
+        links = self.page_names if medium == "screen" else None
+        return render_language(self.document, language, medium, self.theme, links,
+                               self.environment, part)
+
+
+class Output(ABC):
+    """An output format. Subclasses set `name` and `description` and implement `render`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    @abstractmethod
+    def render(self, context: BuildContext) -> Rendered:
+        """The format's files for `context.languages`."""

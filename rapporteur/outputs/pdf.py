@@ -1,0 +1,161 @@
+"""The report as an A4 PDF per language, through WeasyPrint, reading nothing but our assets.
+
+The print edition has parts (the body, Annex I, Annex II), each paginated on its own ("Annex I,
+page 2"); WeasyPrint lays each part out separately and their pages are written as one PDF, so
+that links between parts stay internal. A language's PDF is one `PdfJob`: the unit that runs in a
+worker process and that the render cache stores. WeasyPrint is imported only inside a job, so a
+build that needs no new PDF never pays for importing it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.metadata
+import os
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from ..errors import ContentError, Problem
+from ..render import PRINT_PARTS
+from .base import BuildContext, Output, Rendered
+
+
+class PdfOutput(Output):
+    name = "pdf"
+    description = "one A4 PDF per language, for circulation"
+
+    def render(self, context: BuildContext) -> Rendered:
+        files: Rendered = {}
+        for language in context.languages:
+            parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
+            target = context.file_name(language, "pdf")
+            files[PurePosixPath(target)] = PdfJob(target, parts, context.theme.assets)
+            if context.keep_print_html:
+                # Exactly what WeasyPrint receives, so anyone can time or debug the renderer alone.
+                for part, html in zip(PRINT_PARTS, parts):
+                    name = context.file_name(language, f"{part}.print.html")
+                    files[PurePosixPath(name)] = html.encode("utf-8")
+        return files
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF from print-medium HTML parts, relative URLs resolved inside `assets`."""
+
+    label: str
+    parts: tuple[str, ...]
+    assets: Path
+
+    def cache_key(self) -> str:
+        digest = hashlib.sha256()
+        for piece in (renderer_fingerprint(), _folder_fingerprint(self.assets), *self.parts):
+            encoded = piece.encode("utf-8", "surrogatepass")
+            digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        return digest.hexdigest()
+
+    def run(self) -> bytes:
+        return render_pdf(self.parts, self.assets)
+
+
+def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
+    """One PDF from print-medium HTML pages, each paginated on its own, in order.
+
+    Relative URLs resolve inside `assets`. The first part gives the PDF its metadata.
+    """
+    from weasyprint import HTML  # noqa: PLC0415 - see the module's docstring
+
+    parts = [parts] if isinstance(parts, str) else list(parts)
+    fetcher = AssetsOnlyFetcher([assets])
+    base_url = assets.resolve().as_uri() + "/"
+    documents = [HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+                 for html in parts]
+    if fetcher.refused:
+        raise ContentError([Problem(assets, None, None,
+                                    f"refused to fetch '{url}': the PDF may only use the "
+                                    "project's own assets",
+                                    "use only files from the templates' assets folder")
+                            for url in dict.fromkeys(fetcher.refused)])
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+class AssetsOnlyFetcher:
+    """Lets the PDF renderer read files under the given folders and nothing else.
+
+    Content is untrusted: a stylesheet or image pointing at file:///etc/passwd, at ../.., at a
+    data: URL or at any network address is refused (never read), and the build then fails.
+    """
+
+    def __init__(self, allowed_roots: list[Path]):
+        self.allowed_roots = [root.resolve() for root in allowed_roots]
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, *args, **kwargs) -> dict:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or not path.is_file() or not any(
+                path.is_relative_to(root) for root in self.allowed_roots):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}")
+        return {"string": path.read_bytes(), "redirected_url": path.as_uri()}
+
+
+@lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """The renderer's versions and the installed fonts: a change to any can change a PDF's bytes.
+
+    Read without importing WeasyPrint (package metadata, and Pango and HarfBuzz through their C
+    libraries), so that checking the cache stays cheap.
+    """
+    versions = [f"{package}={_package_version(package)}"
+                for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2")]
+    versions += [f"{library}={_library_version(library, symbol)}" for library, symbol in
+                 (("libpango-1.0.so.0", "pango_version_string"),
+                  ("libharfbuzz.so.0", "hb_version_string"))]
+    return "\n".join(versions + [installed_fonts()])
+
+
+def installed_fonts() -> str:
+    """Every font fontconfig knows, with its version and size: what WeasyPrint resolves from."""
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{fontversion}\n"],
+                                 capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "fonts unknown"
+    lines = []
+    for line in sorted(set(listing.splitlines())):
+        file = line.split("\t", 1)[0]
+        try:
+            lines.append(f"{line}\t{os.stat(file).st_size}")
+        except OSError:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _library_version(library: str, symbol: str) -> str:
+    try:
+        function = getattr(ctypes.CDLL(library), symbol)
+    except (OSError, AttributeError):
+        return "absent"
+    function.restype = ctypes.c_char_p
+    return function().decode("ascii", "replace")
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape"))
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
