@@ -5,8 +5,9 @@ The pipeline reads top to bottom, one module per stage:
     load      YAML files -> plain data with source positions      (rapporteur.load)
     validate  plain data -> typed, cross-checked model            (rapporteur.validate)
     resolve   model -> numbered document (paragraphs, footnotes)  (rapporteur.resolve)
-    render    numbered document -> HTML per language              (rapporteur.render)
-    publish   HTML -> files in output/ and PDFs, written atomically (rapporteur.publish)
+    render    numbered document -> HTML page per language/medium (rapporteur.render)
+    outputs   pages -> files per format: html, pdf, ...            (rapporteur.outputs)
+    publish   files -> output/, all written or none              (rapporteur.publish)
 
 ``rapporteur.build.build_report`` runs them in order.
 """

@@ -1,0 +1,139 @@
+"""Fast rebuilds: which PDFs a build renders, judged by what ran, never by timing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, snapshot
+from rapporteur.build import Project, build_report
+from rapporteur.cli import main
+from rapporteur.outputs import pdf
+from rapporteur.outputs.jobs import run_jobs
+from rapporteur.render import Theme
+
+
+@pytest.fixture
+def cached(tiny, tmp_path):
+    """The tiny report with a render cache, built once."""
+    tiny.project = Project(tiny.content, tiny.project.theme, tmp_path / "cache")
+    first = tiny.build()
+    assert sorted(path.name for path in first.rendered) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    return tiny
+
+
+def rendered(result) -> list[str]:
+    return sorted(path.name for path in result.rendered)
+
+
+def test_a_second_build_renders_nothing_and_changes_nothing(cached):
+    before = snapshot(cached.output)
+    result = cached.build()
+    assert rendered(result) == []
+    assert result.written == []
+    assert snapshot(cached.output) == before
+
+
+def test_a_chinese_only_edit_renders_only_the_chinese_pdf(cached):
+    cached.replace("body/01-opening.yaml", "第二段于 2021 年。", "第二段（已改）于 2021 年。")
+    result = cached.build()
+    assert rendered(result) == ["test-1-1.zh.pdf"]
+    assert {path.name for path in result.written} == {"test-1-1.zh.pdf", "test-1-1.zh.html"}
+
+
+def test_a_stylesheet_edit_renders_every_pdf(cached, tmp_path):
+    templates = tmp_path / "theme"
+    subprocess.run(["cp", "-r", str(REPO / "templates"), str(templates)], check=True)
+    css = templates / "assets" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh2 { letter-spacing: 0.01em; }\n",
+                   encoding="utf-8")
+    theme = Theme(templates, cached.project.theme.locales)
+    cached.project = Project(cached.content, theme, cached.project.cache)
+    assert rendered(cached.build()) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+
+
+@pytest.mark.parametrize("change", ["weasyprint", "fonts"])
+def test_a_new_renderer_version_or_font_renders_every_pdf(cached, monkeypatch, change):
+    pdf.renderer_fingerprint.cache_clear()
+    if change == "weasyprint":
+        real = pdf._package_version
+        monkeypatch.setattr(pdf, "_package_version",
+                            lambda name: "999.0" if name == "weasyprint" else real(name))
+    else:
+        real_fonts = pdf.installed_fonts
+        monkeypatch.setattr(pdf, "installed_fonts",
+                            lambda: real_fonts() + "\n/usr/share/fonts/new.ttf\t0\t1.0\t1234")
+    try:
+        assert rendered(cached.build()) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    finally:
+        pdf.renderer_fingerprint.cache_clear()
+
+
+def test_a_corrupt_or_foreign_cache_entry_is_never_served(cached):
+    entries = sorted(cached.project.cache.glob("*.bin"))
+    assert len(entries) == 2
+    first, second = entries
+    good = snapshot(cached.output)
+    # One entry damaged in its payload, the other replaced by a valid entry for another key.
+    data = bytearray(first.read_bytes())
+    data[-100] ^= 0xFF
+    first.write_bytes(bytes(data))
+    second.write_bytes(first.read_bytes())
+    (cached.output / "test-1-1.zh.pdf").unlink()
+    (cached.output / "test-1-1.en.pdf").unlink()
+    result = cached.build()
+    assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert snapshot(cached.output) == good
+
+
+def test_no_cache_renders_every_pdf_again(cached):
+    result = build_report(cached.project, cached.output, use_cache=False)
+    assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+
+
+def test_parallel_and_sequential_renders_are_byte_identical(tiny):
+    from rapporteur.outputs import BuildContext
+    from rapporteur.outputs.pdf import PdfOutput
+
+    document = tiny.build(formats=["html"]).document
+    context = BuildContext(document, tiny.project.theme, ("zh", "en"))
+    jobs = PdfOutput().render(context)
+    parallel = run_jobs(jobs, None, workers=2)
+    sequential = run_jobs(jobs, None, workers=1)
+    assert {name: result.data for name, result in parallel.items()} == \
+           {name: result.data for name, result in sequential.items()}
+    assert all(result.data.startswith(b"%PDF") for result in parallel.values())
+
+
+def test_html_only_build_never_imports_weasyprint(tiny):
+    script = ("import sys; from rapporteur.cli import main; "
+              "code = main(sys.argv[1:]); print('weasyprint' in sys.modules); sys.exit(code)")
+    root = tiny.root
+    for folder in ("templates", "locales"):
+        (root / folder).symlink_to(REPO / folder)
+    done = subprocess.run([sys.executable, "-c", script, "--project", str(root), "build",
+                           "--format", "html", "--quiet"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    assert (root / "output" / "test-1-1.en.html").is_file()
+
+
+def test_json_summary_and_print_html_for_reproducing_the_floor(tiny, capsys):
+    root = tiny.root
+    for folder in ("templates", "locales"):
+        (root / folder).symlink_to(REPO / folder)
+    assert main(["--project", str(root), "build", "--json", "--keep-print-html"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    files = {file["path"]: file for file in summary["files"]}
+    assert sorted(summary["rendered"]) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert files["test-1-1.zh.pdf"]["source"] == "built" and files["test-1-1.zh.pdf"]["written"]
+    kept = Path(root / "output" / "test-1-1.en.body.print.html")
+    assert kept.is_file() and "@page" in kept.read_text(encoding="utf-8")
+    assert main(["--project", str(root), "build", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["rendered"] == []
+    assert {file["path"]: file["written"] for file in again["files"]}["test-1-1.zh.pdf"] is False
