@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 from .errors import ContentError, Problem, UsageError
 from .load import load_content
@@ -65,13 +65,14 @@ class BuildResult:
         return [file.path for file in self.files if file.written]
 
 
-def check_report(project: Project, strict: bool = False) -> tuple[Document, list[Problem]]:
+def check_report(project: Project, strict: bool = False,
+                 parity: bool = True) -> tuple[Document, list[Problem]]:
     """Load, validate and resolve the content; raises ContentError on any error.
 
     Returns the document and the warnings; with `strict`, warnings count as errors.
     """
     content = validate_content(load_content(project.content))
-    problems = check_parity(content)
+    problems = check_parity(content) if parity else []
     errors = [problem for problem in problems if strict or problem.severity == "error"]
     if errors:
         raise ContentError([replace(problem, severity="error") for problem in errors])
@@ -81,9 +82,16 @@ def check_report(project: Project, strict: bool = False) -> tuple[Document, list
 def build_report(project: Project, output: Path, languages: Iterable[str] | None = None,
                  formats: Iterable[str] = FORMATS, strict: bool = False,
                  use_cache: bool = True, keep_print_html: bool = False,
-                 events: JobEvents | None = None) -> BuildResult:
-    """Build the requested languages and formats into `output`, all or nothing."""
-    document, warnings = check_report(project, strict)
+                 events: JobEvents | None = None, preview: bool = False,
+                 write: Callable[[dict[Path, bytes]], list[Path]] = write_outputs) -> BuildResult:
+    """Build the requested languages and formats into `output`, all or nothing.
+
+    A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity
+    check and the render jobs: files that need a job keep their previous version until the
+    full build that follows. `write` is where the files go (`serve` checks there that no newer
+    edit came in while the build ran).
+    """
+    document, warnings = check_report(project, strict, parity=not preview)
     declared = [language.code for language in document.languages]
     languages = tuple(languages or declared)
     unknown = [code for code in languages if code not in declared]
@@ -99,7 +107,7 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
         for relative, result in rendered.items():
             if isinstance(result, bytes):
                 files[output / relative] = (name, result, time.perf_counter() - start)
-            else:
+            elif not preview:
                 jobs[output / relative] = (name, result)
     cache = RenderCache(project.cache) if use_cache and project.cache else None
     results = run_jobs({path: job for path, (_, job) in jobs.items()}, cache, events)
@@ -107,7 +115,7 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
         sources[path] = results[path].source
-    written = set(write_outputs({path: data for path, (_, data, _) in files.items()}))
+    written = set(write({path: data for path, (_, data, _) in files.items()}))
     return BuildResult(document, [
         OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
         for path, (name, _, seconds) in files.items()],

@@ -1,0 +1,249 @@
+"""`rapporteur serve`: the build on localhost, rebuilt and reloaded in the browser on every edit.
+
+It reuses `build_report`; it has no build of its own. After an edit, a preview build (no parity
+check, no PDFs) refreshes the pages first, then a full build checks everything and renders the
+PDFs in the background. A broken edit keeps the last good outputs (the build writes nothing) and
+shows its `file:line` messages in the terminal and over the page. The reload script is added to
+pages as they are served, so the files in output/ stay exactly what `build` writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import http.server
+import json
+import threading
+import time
+from pathlib import Path
+
+from .build import FORMATS, Project, build_report
+from .errors import ContentError, UsageError
+from .publish import write_outputs
+
+_EVENTS = "/__rapporteur/events"
+_SCRIPT = "/__rapporteur/live.js"
+
+# Runs in the page: follows the build's state and reloads when a newer good build is out.
+_LIVE_JS = """(() => {
+  let seen = null;
+  const source = new EventSource("%s");
+  source.onmessage = (event) => {
+    const state = JSON.parse(event.data);
+    let overlay = document.getElementById("rapporteur-overlay");
+    if (state.status === "error") {
+      if (!overlay) {
+        overlay = document.createElement("pre");
+        overlay.id = "rapporteur-overlay";
+        overlay.setAttribute("role", "alert");
+        overlay.style.cssText = "position:fixed;inset:1rem;z-index:99999;margin:0;padding:1rem;" +
+          "overflow:auto;background:#fff5f5;color:#7a0000;border:3px solid #c00;" +
+          "font:13px/1.4 monospace;white-space:pre-wrap";
+        document.body.append(overlay);
+      }
+      overlay.textContent = state.message;
+    } else if (seen !== null && state.version !== seen) {
+      location.reload();
+      return;
+    } else if (overlay) {
+      overlay.remove();
+    }
+    if (state.status === "ok") seen = state.version;
+  };
+})();
+""" % _EVENTS
+
+
+class BuildState:
+    """The latest build's outcome, which every open page follows."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.version = 0
+        self.status = "ok"
+        self.message = ""
+
+    def publish(self, status: str, message: str = "") -> None:
+        with self.changed:
+            if status == "ok":
+                self.version += 1
+            self.status, self.message = status, message
+            self.changed.notify_all()
+
+    def snapshot(self) -> dict:
+        return {"status": self.status, "version": self.version, "message": self.message}
+
+
+class Rebuilder:
+    """Builds on request: a preview at once, then the full build in a background thread."""
+
+    def __init__(self, project: Project, root: Path, output: Path, state: BuildState,
+                 options: dict, log=print):
+        self.project, self.root, self.output = project, root, output
+        self.state, self.options, self.log = state, options, log
+        self.full_requested = threading.Event()
+        self.lock = threading.Lock()
+        self.generation = 0  # one more at each edit: a build of an older one must not write
+
+    def _writer(self, generation: int):
+        def write(files: dict[Path, bytes]) -> list[Path]:
+            with self.lock:
+                if generation != self.generation:
+                    raise _Superseded
+                return write_outputs(files)
+        return write
+
+    def rebuild(self) -> float | None:
+        """The preview build; returns its seconds, or None if the content is broken."""
+        start = time.perf_counter()
+        with self.lock:
+            self.generation += 1
+            generation = self.generation
+        try:
+            build_report(self.project, self.output, preview=True, write=self._writer(generation),
+                         **self.options)
+        except (ContentError, UsageError) as error:
+            self._failed(error)
+            return None
+        seconds = time.perf_counter() - start
+        self.state.publish("ok")
+        self.log(f"pages rebuilt in {seconds * 1000:.0f} ms; rendering the PDFs")
+        self.full_requested.set()
+        return seconds
+
+    def full_builds(self, stop: threading.Event) -> None:
+        """The background loop: a full build after each preview (later edits coalesce)."""
+        while not stop.is_set():
+            if not self.full_requested.wait(0.2):
+                continue
+            self.full_requested.clear()
+            start = time.perf_counter()
+            try:
+                result = build_report(self.project, self.output,
+                                      write=self._writer(self.generation), **self.options)
+            except _Superseded:
+                continue  # an edit came in meanwhile: its own full build follows
+            except (ContentError, UsageError) as error:
+                self._failed(error)
+                continue
+            for warning in result.warnings:
+                self.log(warning.format(self.root))
+            if result.written:
+                self.state.publish("ok")
+            self.log(f"full build in {time.perf_counter() - start:.1f} s "
+                     f"({len(result.rendered)} PDF rendered)")
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, ContentError):
+            message = "\n".join(problem.format(self.root) for problem in error.problems)
+        else:
+            message = f"rapporteur: {error}"
+        self.log(message + "\nthe last good outputs are kept; fix the content and save")
+        self.state.publish("error", message)
+
+
+class _Superseded(Exception):
+    """A build finished after a newer edit: its files are not written."""
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    state: BuildState
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # the terminal shows builds, not requests
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        path = self.path.split("?", 1)[0]
+        if path == _EVENTS:
+            return self._events()
+        if path == _SCRIPT:
+            return self._send(_LIVE_JS.encode("utf-8"), "text/javascript; charset=utf-8")
+        file = Path(self.translate_path(path))
+        if file.is_dir():
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            page = file.read_bytes()
+            tag = f'<script src="{html.escape(_SCRIPT)}"></script>'.encode("ascii")
+            page = page.replace(b"</body>", tag + b"</body>", 1)
+            return self._send(page, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = self.state
+        last = None
+        try:
+            while True:
+                with state.changed:
+                    current = state.snapshot()
+                    if current == last:
+                        state.changed.wait(15)
+                        current = state.snapshot()
+                if current != last:
+                    self.wfile.write(f"data: {json.dumps(current)}\n\n".encode("utf-8"))
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+                last = current
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def make_server(output: Path, state: BuildState, port: int) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"state": state})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(handler, directory=str(output)))
+    server.daemon_threads = True
+    return server
+
+
+def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
+    from watchfiles import watch
+
+    output = (arguments.output or root / "output").resolve()
+    options = {"languages": arguments.lang, "formats": arguments.format or FORMATS,
+               "strict": arguments.strict, "use_cache": not arguments.no_cache}
+    state = BuildState()
+    rebuilder = Rebuilder(project, root, output, state, options)
+    output.mkdir(parents=True, exist_ok=True)
+    try:
+        server = make_server(output, state, arguments.port)
+    except OSError as error:
+        raise UsageError(f"cannot listen on 127.0.0.1:{arguments.port}: {error.strerror}; "
+                         "choose another port with --port") from None
+    stop = threading.Event()
+    threads = [threading.Thread(target=server.serve_forever, daemon=True),
+               threading.Thread(target=rebuilder.full_builds, args=(stop,), daemon=True)]
+    for thread in threads:
+        thread.start()
+    rebuilder.rebuild()
+    page = next(output.glob("*.html"), None)
+    address = f"http://127.0.0.1:{server.server_address[1]}/"
+    print(f"serving {output} at {address}{page.name if page else ''}  (Ctrl-C stops)")
+    theme = project.theme
+    watched = [folder for folder in (project.content, theme.templates, theme.locales)
+               if folder.exists()]
+    try:
+        for changes in watch(*watched, stop_event=stop, debounce=50, step=20):
+            names = sorted({Path(path).name for _, path in changes})
+            print(f"changed: {', '.join(names)}")
+            rebuilder.rebuild()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+    print("stopped")
+    return 0
