@@ -41,20 +41,16 @@ def _shown(path: Path, output: Path) -> str:
     return str(path.relative_to(output)) if path.is_relative_to(output) else str(path)
 
 
-def _state(file) -> str:
-    if not file.written:
-        return "unchanged"
-    return file.source
-
-
 def print_summary(result: BuildResult, output: Path, console: Console) -> None:
     table = Table(title=f"output: {output}", title_justify="left", box=None, pad_edge=False)
     table.add_column("file")
     table.add_column("format")
-    table.add_column("state")
+    table.add_column("render")
+    table.add_column("file on disk")
     table.add_column("time", justify="right")
     for file in result.files:
-        table.add_row(_shown(file.path, output), file.format, _state(file),
+        table.add_row(_shown(file.path, output), file.format, file.source,
+                      "written" if file.written else "unchanged",
                       f"{file.seconds:.2f} s" if file.source == "built" else "–")
     console.print(table)
 

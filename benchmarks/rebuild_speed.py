@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Fast rebuilds, measured as a user meets them: whole `rapporteur build` processes.
+
+Prints ratios measured in one run, interleaved (A, B, A, B, …) so that the machine's load
+hits both sides alike; each figure is the best and the median of REPEAT runs.
+
+    .venv/bin/python benchmarks/rebuild_speed.py            # everything (about 5 minutes)
+    .venv/bin/python benchmarks/rebuild_speed.py --quick    # skip the ×10 report
+
+- cold full build (both languages, HTML + PDF, no cache) against the floor: bare WeasyPrint
+  rendering the same print HTML (`build --keep-print-html`), one file after the other, in one
+  process;
+- a no-op rebuild and a one-paragraph edit, against the cold build;
+- `serve`: from saving a file to the page showing the edit, in headless Chromium;
+- the report with its body ×10 against ×1: time and peak memory.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEAT = 3
+
+FLOOR = """
+import sys, time
+from pathlib import Path
+from weasyprint import HTML
+assets = Path(sys.argv[1])
+for name in sys.argv[2:]:
+    HTML(filename=name, base_url=assets.as_uri() + "/").write_pdf()
+"""
+
+
+def project_copy(folder: Path, copies: int = 1) -> Path:
+    """A project in `folder` with the sample's content (body `copies` times) and our theme."""
+    root = folder / f"project-x{copies}"
+    shutil.copytree(ROOT / "content", root / "content")
+    for name in ("templates", "locales"):
+        (root / name).symlink_to(ROOT / name)
+    if copies > 1:
+        multiply_body(root / "content", copies)
+    return root
+
+
+def multiply_body(content: Path, copies: int) -> None:
+    """Every body file `copies` times, footnote ids made unique in each copy."""
+    report = (content / "report.yaml").read_text(encoding="utf-8")
+    body = re.findall(r"^  - (body/\S+\.yaml)$", report, flags=re.M)
+    names = list(body)
+    for copy in range(2, copies + 1):
+        for name in body:
+            text = (content / name).read_text(encoding="utf-8")
+            text = re.sub(r"(\[\^|^      )([a-z0-9][a-z0-9-]*)(\]|:$)", rf"\1c{copy}-\2\3",
+                          text, flags=re.M)
+            target = name.replace(".yaml", f"-c{copy}.yaml")
+            (content / target).write_text(text, encoding="utf-8")
+            names.append(target)
+    listing = "\n".join(f"  - {name}" for name in names)
+    report = re.sub(r"(?ms)^body:\n(  - .*?\n)+", f"body:\n{listing}\n", report)
+    (content / "report.yaml").write_text(report, encoding="utf-8")
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def build(root: Path, *options: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "--project", str(root), "build", "--quiet",
+            *options]
+
+
+def figures(samples: list[float]) -> tuple[float, float]:
+    return min(samples), statistics.median(samples)
+
+
+def report(name: str, numerator: list[float], denominator: list[float]) -> None:
+    best = min(numerator) / min(denominator)
+    median = statistics.median(numerator) / statistics.median(denominator)
+    print(f"{name:<44} best {best:5.2f}   median {median:5.2f}   "
+          f"({statistics.median(numerator):.2f} s / {statistics.median(denominator):.2f} s)")
+
+
+def cold_and_incremental(root: Path) -> None:
+    output = root / "output"
+    subprocess.run(build(root, "--keep-print-html"), check=True, stdout=subprocess.DEVNULL)
+    print_html = sorted(str(path) for path in output.glob("*.print.html"))
+    floor = [sys.executable, "-c", FLOOR, str(ROOT / "templates" / "assets"), *print_html]
+    paragraph = root / "content" / "body" / "01-introduction.yaml"
+    original = paragraph.read_text(encoding="utf-8")
+    samples: dict[str, list[float]] = {"cold": [], "floor": [], "noop": [], "edit": []}
+    for run in range(REPEAT):
+        samples["floor"].append(timed(floor))
+        samples["cold"].append(timed(build(root, "--no-cache")))
+        samples["noop"].append(timed(build(root)))
+        # One English paragraph changes, a different word each run.
+        edited = original.replace("en: ", f"en: (edit {run}) ", 1)
+        paragraph.write_text(edited, encoding="utf-8")
+        samples["edit"].append(timed(build(root)))
+    paragraph.write_text(original, encoding="utf-8")
+    report("cold full build / sequential WeasyPrint floor", samples["cold"], samples["floor"])
+    report("no-op rebuild / cold build", samples["noop"], samples["cold"])
+    report("one-paragraph edit rebuild / cold build", samples["edit"], samples["cold"])
+
+
+def serve_latency(root: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-u", "-m", "rapporteur", "--project", str(root),
+                                "serve", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    while "serving" not in (process.stdout.readline() or "serving"):
+        pass
+    paragraph = root / "content" / "body" / "11-conclusion.yaml"
+    original = paragraph.read_text(encoding="utf-8")
+    latencies = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/cdip-28-2.en.html")
+            for run in range(REPEAT + 2):
+                marker = f"Latency probe {run}"
+                time.sleep(6)  # let the previous full build (PDFs) finish: an idle editor
+                start = time.perf_counter()
+                paragraph.write_text(original.replace("en: ", f"en: {marker} ", 1),
+                                     encoding="utf-8")
+                page.wait_for_function(
+                    "marker => document.body && document.body.innerText.includes(marker)",
+                    arg=marker, timeout=30000, polling=5)
+                latencies.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        paragraph.write_text(original, encoding="utf-8")
+        process.terminate()
+        process.wait(10)
+    best, median = figures(latencies)
+    print(f"{'serve: save to refreshed page':<44} best {best * 1000:5.0f} ms   "
+          f"median {median * 1000:5.0f} ms")
+
+
+def scaling(folder: Path) -> None:
+    small, large = project_copy(folder, 1), project_copy(folder, 10)
+    samples: dict[int, list[float]] = {1: [], 10: []}
+    memory: dict[int, int] = {}
+    for _ in range(REPEAT):
+        for copies, root in ((1, small), (10, large)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            samples[copies].append(timed(build(root, "--no-cache")))
+            memory[copies] = max(memory.get(copies, 0),
+                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    report("report x10 / x1: time", samples[10], samples[1])
+    print(f"{'report x10 / x1: peak memory (largest process)':<44} "
+          f"{memory[10] / memory[1]:5.2f}   ({memory[10] / 1024:.0f} MB / "
+          f"{memory[1] / 1024:.0f} MB)")
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory() as folder:
+        root = project_copy(Path(folder))
+        cold_and_incremental(root)
+        serve_latency(root)
+        if not quick:
+            scaling(Path(folder) / "scaling")
+
+
+if __name__ == "__main__":
+    main()
