@@ -7,6 +7,7 @@ footnote's computed number, which the caller supplies in the render environment.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -104,12 +105,32 @@ def render_blocks(text: str, render_footnote_ref: Callable[[str], str]) -> str:
     return _RENDERER.render(text, {"render_footnote_ref": render_footnote_ref})
 
 
+@lru_cache(maxsize=8192)
+def _references(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The footnote ids and link targets of a text, read from the tokens the renderer uses.
+
+    Footnote calls are found by an inline parse, as texts that hold them are rendered
+    (`render_inline`): a ``[^id]`` in a code span or escaped is text, not a call. Links are
+    collected from the inline and the block parse, so a text rendered either way is covered.
+    """
+    footnotes: list[str] = []
+    links: list[str] = []
+    for mode, tokens in (("inline", _INSPECTOR.parseInline(text)),
+                         ("block", _INSPECTOR.parse(text))):
+        for block in tokens:
+            for token in block.children or []:
+                if token.type == "footnote_ref" and mode == "inline":
+                    footnotes.append(token.meta["id"])
+                elif token.type == "link_open":
+                    links.append(str(token.attrGet("href")))
+    return tuple(footnotes), tuple(dict.fromkeys(links))
+
+
+def footnote_ids(text: str) -> list[str]:
+    """The footnote ids a text references (``[^id]`` rendered as a call), in order."""
+    return list(_references(text)[0])
+
+
 def disallowed_links(text: str) -> list[str]:
-    """The link targets in a text that `render_inline` would refuse to link."""
-    found = []
-    for block in _INSPECTOR.parse(text):
-        for token in block.children or []:
-            href = token.attrGet("href") if token.type == "link_open" else None
-            if href is not None and not is_allowed_link(str(href)):
-                found.append(str(href))
-    return found
+    """The link targets in a text that the renderer would refuse to link."""
+    return [href for href in _references(text)[1] if not is_allowed_link(href)]

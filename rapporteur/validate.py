@@ -15,11 +15,10 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .load import LoadedContent, Location, SourceFile
-from .markup import disallowed_links
+from .markup import footnote_ids
 from .model import (LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN, SCHEMA_KEYS, GlossaryFile,
                     ParagraphBlock, ProjectsFile, RecommendationsFile, ReportFile, ResultsFile,
                     SectionFile)
-from .text import footnote_ids
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,6 +73,17 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
         close = difflib.get_close_matches(str(key), SCHEMA_KEYS, n=1)
         return (f"unknown key '{key}'",
                 f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
+    if kind == "link_not_allowed":
+        return error["msg"], "links may use http, https or mailto, or be relative"
+    if kind == "footnote_not_allowed":
+        where = location[-2] if len(location) > 1 else ""
+        if len(location) > 2 and location[-3] == "footnotes":
+            return ("a footnote cannot reference another footnote",
+                    "write the reference out in the footnote's text")
+        return (f"a footnote cannot stand in a {where}" if where == "heading" else
+                f"a footnote cannot stand in '{where}'",
+                "footnotes are called only from a paragraph and its items; move the call into "
+                "the paragraph that follows")
     if kind == "missing_translation":
         code = error["ctx"]["code"]
         return error["msg"], f"add '{code}:' with the text in that language"
@@ -81,7 +91,8 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
         value = error["input"]
         return {
             RESULT_CODE_PATTERN: (f"'{value}' is not a result code",
-                                  'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"'),
+                                  'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"; '
+                                  "each number from 1 to 99"),
             LANGUAGE_CODE_PATTERN: (f"'{value}' is not a language code",
                                     "use the two- or three-letter code, e.g. 'en'"),
         }.get(error["ctx"]["pattern"], (f"'{value}' is not allowed here",
@@ -106,7 +117,8 @@ def validate_model(model: type[M], source: SourceFile, languages: list[str],
     except ValidationError as failure:
         for error in failure.errors():
             location = _data_location(source.data, error["loc"])
-            if error["type"] in ("empty_translation", "unknown_language"):
+            if error["type"] in ("empty_translation", "unknown_language", "link_not_allowed",
+                                 "footnote_not_allowed"):
                 location += (error["ctx"]["code"],)  # point at the language's own line
             message, hint = _describe(error, location)
             problems.append(source.problem(location, message, hint))
@@ -139,11 +151,6 @@ def _check_footnotes(sections: list[Section], languages: list[str],
         for index, block in enumerate(section.content.blocks):
             where = ("blocks", index)
             if not isinstance(block, ParagraphBlock):
-                for language in languages:
-                    if footnote_ids(block.heading[language]):
-                        problems.append(source.problem(
-                            where + ("heading", language), "a footnote cannot stand in a heading",
-                            "move the reference into the paragraph that follows"))
                 continue
             for footnote_id in block.footnotes:
                 if footnote_id in defined_at:
@@ -156,11 +163,6 @@ def _check_footnotes(sections: list[Section], languages: list[str],
                         "give one of them another id"))
                 else:
                     defined_at[footnote_id] = (source, where + ("footnotes", footnote_id))
-                for language in languages:
-                    if footnote_ids(block.footnotes[footnote_id][language]):
-                        problems.append(source.problem(
-                            where + ("footnotes", footnote_id, language),
-                            "a footnote cannot reference another footnote"))
             for language in languages:
                 used: Counter[str] = Counter()
                 for location, text in paragraph_texts(block):
@@ -231,30 +233,6 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
         seen.add(group.status)
 
 
-def _check_links(loaded: LoadedContent, sections: list[Section],
-                 recommendations: RecommendationsFile | None, problems: list[Problem]) -> None:
-    def check(source: SourceFile, location: Location, text: dict[str, str]) -> None:
-        for language, value in text.items():
-            for url in disallowed_links(value):
-                problems.append(source.problem(
-                    location + (language,), f"link '{url}' is not allowed",
-                    "links may use http, https or mailto, or be relative"))
-
-    for section in sections:
-        for index, block in enumerate(section.content.blocks):
-            where = ("blocks", index)
-            if isinstance(block, ParagraphBlock):
-                for location, text in paragraph_texts(block):
-                    check(section.source, where + location, text)
-                for footnote_id, text in block.footnotes.items():
-                    check(section.source, where + ("footnotes", footnote_id), text)
-            else:
-                check(section.source, where + ("heading",), block.heading)
-    for index, recommendation in enumerate(recommendations.recommendations
-                                           if recommendations else []):
-        check(loaded.recommendations, ("recommendations", index, "text"), recommendation.text)
-
-
 def validate_content(loaded: LoadedContent) -> ValidContent:
     problems: list[Problem] = []
     languages = _declared_languages(loaded.report)
@@ -275,7 +253,6 @@ def validate_content(loaded: LoadedContent) -> ValidContent:
     # Cross-file checks run on whatever passed the schema, so one run reports everything.
     _check_footnotes(sections, languages, problems)
     _check_annex(loaded, results, recommendations, projects, problems)
-    _check_links(loaded, sections, recommendations, problems)
     if problems or not (report and results and recommendations and projects):
         raise ContentError(problems)
     return ValidContent(report, sections, results, recommendations, projects, glossary, loaded)
