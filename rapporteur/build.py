@@ -9,7 +9,7 @@ from typing import Iterable
 from .errors import ContentError, Problem, UsageError
 from .load import load_content
 from .parity import check_parity
-from .publish import render_pdf, write_outputs
+from .publish import output_lock, render_pdf, write_outputs
 from .render import PRINT_PARTS, Theme, make_environment, render_language
 from .resolve import Document, resolve_document
 from .validate import validate_content
@@ -84,5 +84,6 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
         for asset in sorted(theme.assets.rglob("*")):
             if asset.is_file():
                 outputs[output / "assets" / asset.relative_to(theme.assets)] = asset.read_bytes()
-    written = write_outputs(outputs)
+    with output_lock(output):
+        written = write_outputs(outputs)
     return BuildResult(document, written, list(outputs), warnings)

@@ -70,6 +70,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 # code like "10000000000000.1" must not ask for ten trillion Roman letters.
 RESULT_CODE_PATTERN = r"^[1-9][0-9]?\.[1-9][0-9]?$"
 LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
+BASE_URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
 
 MAX_LANGUAGES = 12  # each language is a whole rendering of the report
 MAX_RECOMMENDATIONS = 999
@@ -109,6 +110,9 @@ class DocumentHeader(Model):
     place: Localized
     title: Localized
     prepared_by: Localized
+    # Where the site is published ("https://example.org/reports/"): relative links in the PDF
+    # point there. Without it they are printed as text.
+    base_url: Annotated[str, Field(pattern=BASE_URL_PATTERN, max_length=500)] | None = None
 
 
 class AnnexFiles(Model):
