@@ -99,6 +99,16 @@ class DateRange(Model):
     start: dt.date
     end: dt.date
 
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and value < start:
+            raise PydanticCustomError("date_order", "the session ends ({end}) before it starts "
+                                      "({start})", {"end": value.isoformat(),
+                                                    "start": start.isoformat()})
+        return value
+
 
 class DocumentHeader(Model):
     symbol: Annotated[str, Field(min_length=1, max_length=40)]
@@ -172,6 +182,16 @@ class SectionFile(Model):
     title: Localized | None = None
     numbered: bool | None = None
     blocks: Annotated[list[Block], Field(min_length=1)]
+
+    @field_validator("numbered")
+    @classmethod
+    def _numbered_needs_title(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        # A number is shown beside the title: without one it would be used up unseen.
+        # (A title that failed validation is missing from info.data: that is reported instead.)
+        if value and "title" in info.data and info.data["title"] is None:
+            raise PydanticCustomError("numbered_without_title",
+                                      "a section without a title cannot be numbered")
+        return value
 
     @property
     def is_numbered(self) -> bool:

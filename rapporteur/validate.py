@@ -76,7 +76,7 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
     if kind == "link_not_allowed":
         return error["msg"], "links may use http, https or mailto, or be relative"
     if kind == "footnote_not_allowed":
-        where = location[-2] if len(location) > 1 else ""
+        where = next((key for key in reversed(location[:-1]) if isinstance(key, str)), "")
         if len(location) > 2 and location[-3] == "footnotes":
             return ("a footnote cannot reference another footnote",
                     "write the reference out in the footnote's text")
@@ -227,12 +227,26 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
 
     projects_source = loaded.projects
     seen: set[str] = set()
+    listed: dict[tuple[str, str], tuple[int, str, int]] = {}  # (language, name) → (group, position)
     for index, group in enumerate(projects.groups if projects else []):
         if group.status in seen:
             problems.append(projects_source.problem(
                 ("groups", index, "status"), f"status '{group.status}' appears twice",
                 "merge the two groups"))
         seen.add(group.status)
+        for position, project in enumerate(group.projects):
+            # A project has one status: the same name twice is counted twice in the annex.
+            first = next((listed[key] for key in project.items() if key in listed), None)
+            if first is not None:
+                line, _ = projects_source.position(("groups",) + first)
+                problems.append(projects_source.problem(
+                    ("groups", index, "projects", position),
+                    "this project is already listed" + (
+                        "" if first[0] == index else
+                        f" under '{projects.groups[first[0]].status}'"),
+                    f"it is on line {line}; a project is listed once, under its status"))
+            for key in project.items():
+                listed.setdefault(key, (index, "projects", position))
 
 
 def validate_content(loaded: LoadedContent) -> ValidContent:
