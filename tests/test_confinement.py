@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
+from rapporteur import load
+from rapporteur.build import check_report
 from rapporteur.cli import main
 from rapporteur.errors import ContentError, Problem
 from rapporteur.load import MAX_TOTAL_BYTES, load_content, load_yaml_file
@@ -148,3 +151,20 @@ def test_excerpts_come_from_what_the_loader_kept_not_from_the_disk(tmp_path):
     path.write_text("a: 1\n")
     problem = Problem(path, 1, 1, "a problem")  # no source line kept: no excerpt, no read
     assert problem.format() == f"{path}:1:1: error: a problem"
+
+
+def test_many_problems_cost_one_read_of_each_file(project, monkeypatch):
+    """Reporting N problems is O(file + N): no excerpt re-reads its file (26k took minutes)."""
+    count = 2000
+    project.write("body/02-section.yaml", "blocks:\n" + "  - paragraph:\n      zh: 段\n" * count)
+    reads: Counter[str] = Counter()
+    real_read = load.read_confined
+    monkeypatch.setattr(load, "read_confined",
+                        lambda path, *args: reads.update([path.name]) or real_read(path, *args))
+    with pytest.raises(ContentError) as raised:
+        check_report(project.project)
+    assert set(reads.values()) == {1}
+    monkeypatch.setattr(Path, "open", lambda *args, **kwargs: pytest.fail("a file was reopened"))
+    text = [problem.format() for problem in raised.value.problems]
+    assert len(text) == count
+    assert all("\n    |   - paragraph:\n" in message for message in text)
