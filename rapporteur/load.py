@@ -308,8 +308,8 @@ def load_content(content_dir: Path) -> LoadedContent:
             return None
         try:
             target = (content_dir / value).resolve()
-            exists = target.is_file()
-            size = target.stat().st_size if exists else 0
+            exists, regular = target.exists(), target.is_file()
+            size = target.stat().st_size if regular else 0
         except (OSError, ValueError):  # a NUL in the name, a name too long
             problems.append(report.problem(location, "this is not a usable file name",
                                            "use a short name of letters, digits, '-' and '.'"))
@@ -317,9 +317,11 @@ def load_content(content_dir: Path) -> LoadedContent:
         if not target.is_relative_to(root):
             problems.append(report.problem(location, f"'{value}' is outside the content folder"))
             return None
-        if not exists:
-            problems.append(report.problem(location, f"included file '{value}' does not exist",
-                                           "check the file name and its folder"))
+        if not regular:
+            problems.append(report.problem(
+                location, f"included file '{value}' " + ("is not a regular file" if exists
+                                                         else "does not exist"),
+                "name a YAML file" if exists else "check the file name and its folder"))
             return None
         if target in named_at:
             first = named_at[target]
