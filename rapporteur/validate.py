@@ -227,7 +227,8 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
 
     projects_source = loaded.projects
     seen: set[str] = set()
-    listed: dict[tuple[str, str], tuple[int, str, int]] = {}  # (language, name) → (group, position)
+    # (language, name) → where it is first listed: (group, 'projects', position)
+    listed: dict[tuple[str, str], tuple[int, str, int]] = {}
     for index, group in enumerate(projects.groups if projects else []):
         if group.status in seen:
             problems.append(projects_source.problem(

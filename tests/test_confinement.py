@@ -80,7 +80,7 @@ def test_a_fifo_inside_content_is_not_opened(project):
 
 
 def test_the_environment_of_the_process_never_reaches_the_output(project):
-    """/proc/self/environ through report.yaml, in a real process whose environment holds a secret."""
+    """/proc/self/environ as report.yaml, in a process whose environment holds a secret."""
     report = project.path("report.yaml")
     report.unlink()
     report.symlink_to("/proc/self/environ")
