@@ -222,7 +222,7 @@ class RecommendationsFile(Model):
 
 
 class ProjectGroup(Model):
-    status: Annotated[str, Field(pattern=ID_PATTERN)]
+    status: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     title: Localized
     projects: Annotated[list[Localized], Field(min_length=1)]
 

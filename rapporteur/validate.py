@@ -22,6 +22,9 @@ from .model import (BASE_URL_PATTERN, LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_LINKED_RESULT_CHARS = 1_000_000  # the sample's Annex I repeats 26,368 characters
+_MAX_GUESSES = 50  # unknown codes that get a "did you mean" hint
+
 
 @dataclass(frozen=True)
 class Section:
@@ -204,6 +207,8 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
         codes.setdefault(result.code, index)
 
     recs_source = loaded.recommendations
+    guesses: dict[str, list[str]] = {}
+    linked_chars = 0
     for index, recommendation in enumerate(recommendations.recommendations
                                            if recommendations else []):
         expected = index + 1
@@ -215,12 +220,28 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
                 "recommendations are numbered 1, 2, 3… in order, without gaps or repeats"))
         for position, code in enumerate(recommendation.results):
             if results and code not in codes:
-                close = difflib.get_close_matches(code, list(codes), 1)
+                if code not in guesses:
+                    # A guess compares with every code: only the first few unknown codes get
+                    # one, so that a file of unknown codes is reported in linear time.
+                    guesses[code] = (difflib.get_close_matches(code, list(codes), 1)
+                                     if len(guesses) < _MAX_GUESSES else [])
+                close = guesses[code]
                 problems.append(recs_source.problem(
                     ("recommendations", index, "results", position),
                     f"unknown expected result '{code}'",
                     f"did you mean '{close[0]}'? " if close else
                     f"add it to {results_source.path.name}, or correct the code"))
+            elif code in codes and results and linked_chars <= MAX_LINKED_RESULT_CHARS:
+                # Each row repeats the texts of the results it links to: the annex grows with
+                # rows × links × text, so that product is bounded, not only the files' sizes.
+                linked_chars += sum(map(len, results.results[codes[code]].text.values()))
+                if linked_chars > MAX_LINKED_RESULT_CHARS:
+                    problems.append(recs_source.problem(
+                        ("recommendations", index, "results", position),
+                        f"the recommendations link to more than {MAX_LINKED_RESULT_CHARS:,} "
+                        "characters of expected-result text in all",
+                        "each link repeats the result's text in Annex I: link fewer results, "
+                        "or shorten their texts"))
         if len(set(recommendation.results)) != len(recommendation.results):
             problems.append(recs_source.problem(
                 ("recommendations", index, "results"), "an expected result is listed twice"))
