@@ -11,7 +11,7 @@ import gettext
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
@@ -97,7 +97,7 @@ class _Renderer:
         return text[self.language]
 
 
-def _print_link(base_url: str | None):
+def _print_link(base_url: str | None) -> Callable[[str], str | None]:
     """Link targets in the PDF: a relative link means nothing on paper (WeasyPrint would make
     it a file:// address on the build machine), so it points at the published site when the
     report declares its address, and is otherwise shown as plain text."""
