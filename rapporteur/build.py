@@ -13,7 +13,7 @@ from .outputs import REGISTRY, BuildContext
 from .outputs.cache import RenderCache
 from .outputs.jobs import JobEvents, run_jobs
 from .parity import check_parity
-from .publish import write_outputs
+from .publish import output_lock, write_outputs
 from .render import Theme
 from .resolve import Document, resolve_document
 from .validate import validate_content
@@ -115,7 +115,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
         sources[path] = results[path].source
-    written = set(write({path: data for path, (_, data, _) in files.items()}))
+    with output_lock(output):
+        written = set(write({path: data for path, (_, data, _) in files.items()}))
     return BuildResult(document, [
         OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
         for path, (name, _, seconds) in files.items()],

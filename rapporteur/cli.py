@@ -9,11 +9,14 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from .build import FORMATS, Project, build_report, check_report
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, EnvironmentFailure, Problem, UsageError
 from .outputs import REGISTRY
 
 EXIT_CONTENT_ERROR = 1
 EXIT_USAGE_ERROR = 2
+EXIT_BUG = 3
+EXIT_ENVIRONMENT_ERROR = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +62,8 @@ def _report(problems: list[Problem], root: Path) -> None:
 
 
 def _build(arguments: argparse.Namespace, project: Project, root: Path) -> int:
-    from .console import ProgressEvents, print_summary, stderr_console, summary_json
+    from .console import (ProgressEvents, print_summary, stderr_console, stdout_console,
+                          summary_json)
 
     output = (arguments.output or root / "output").resolve()
     console = stderr_console()
@@ -74,15 +78,21 @@ def _build(arguments: argparse.Namespace, project: Project, root: Path) -> int:
     if arguments.json:
         print(summary_json(result, output, time.perf_counter() - start))
     elif not arguments.quiet:
-        print_summary(result, output, console)
+        print_summary(result, output, stdout_console())
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # An ASCII-only terminal gets \u escapes for Chinese text instead of a crash.
+        getattr(stream, "reconfigure", lambda **_: None)(errors="backslashreplace")
     arguments = _parser().parse_args(argv)
     root = arguments.project.resolve()
     project = Project.at(root)
     try:
+        if not project.content.is_dir():
+            raise UsageError(f"no project at {root}: it has no content/ folder "
+                             "(give the project folder with --project)")
         if arguments.command == "check":
             document, warnings = check_report(project, arguments.strict)
             _report(warnings, root)
@@ -103,9 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"rapporteur: {error}", file=sys.stderr)
         return EXIT_USAGE_ERROR
+    except (EnvironmentFailure, OSError) as error:
+        if isinstance(error, OSError):
+            error = EnvironmentFailure(Path(error.filename or root), error.strerror or str(error))
+        print(f"rapporteur: {error.path}: {error.reason}; nothing was written", file=sys.stderr)
+        return EXIT_ENVIRONMENT_ERROR
+    except KeyboardInterrupt:
+        print(f"rapporteur: {arguments.command} interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception:
         if arguments.debug:
             raise
         print("rapporteur: internal error while building; nothing was written. "
               "Run again with --debug and report the traceback.", file=sys.stderr)
-        return 3
+        return EXIT_BUG

@@ -38,11 +38,12 @@ class ProgressEvents(JobEvents):
 
 
 def _shown(path: Path, output: Path) -> str:
-    return str(path.relative_to(output)) if path.is_relative_to(output) else str(path)
+    """`output/cdip-28-2.en.pdf`: the path as the user names the output folder."""
+    return str(path.relative_to(output.parent)) if path.is_relative_to(output.parent) else str(path)
 
 
 def print_summary(result: BuildResult, output: Path, console: Console) -> None:
-    table = Table(title=f"output: {output}", title_justify="left", box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
     table.add_column("file")
     table.add_column("format")
     table.add_column("render")
@@ -69,3 +70,7 @@ def summary_json(result: BuildResult, output: Path, seconds: float) -> str:
 
 def stderr_console() -> Console:
     return Console(file=sys.stderr, highlight=False)
+
+
+def stdout_console() -> Console:
+    return Console(file=sys.stdout, highlight=False)

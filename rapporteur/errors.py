@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Characters that must never reach a terminal raw: C0/C1 controls (escape sequences start with
+# ESC), line and paragraph separators, lone surrogates, and the bidirectional overrides that can
+# make a line read differently from what it holds.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                          "\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character that could act on a terminal written as an escape (\\x1b)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape")
+                            .decode("ascii") if ord(match.group()) < 0x100
+                            else f"\\u{ord(match.group()):04x}", text)
 
 
 @dataclass(frozen=True)
@@ -16,13 +30,16 @@ class Problem:
     message: str
     hint: str | None = None
     severity: str = "error"  # or "warning"
+    # The text of `line`, kept by the loader. Excerpts never re-read a file: only files that
+    # passed the loader's checks (confined, regular, small) are ever shown, and each line once.
+    source_line: str | None = None
 
     def location(self, root: Path | None = None) -> str:
         path = self.file
         if root is not None:
             try:
                 path = self.file.resolve().relative_to(root.resolve())
-            except ValueError:
+            except (ValueError, OSError):
                 pass
         parts = [str(path)]
         if self.line is not None:
@@ -32,31 +49,26 @@ class Problem:
         return ":".join(parts)
 
     def format(self, root: Path | None = None) -> str:
-        text = f"{self.location(root)}: {self.severity}: {self.message}"
+        text = f"{printable(self.location(root))}: {self.severity}: {printable(self.message)}"
         excerpt = self.excerpt()
         if excerpt:
             text += "\n" + excerpt
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
     def excerpt(self) -> str:
-        """The offending source line with a caret under the column, when the file is readable."""
-        if self.line is None:
+        """The offending source line with a caret under the column, when the loader kept it."""
+        if self.line is None or self.source_line is None:
             return ""
-        try:
-            lines = self.file.read_bytes().decode("utf-8", errors="replace").splitlines()
-        except OSError:
-            return ""
-        if not 1 <= self.line <= len(lines):
-            return ""
-        source = lines[self.line - 1]
+        source = self.source_line
         if len(source) > 120:
             source = source[:117] + "..."
         caret = ""
         if self.column is not None and self.column - 1 <= len(source):
-            caret = "\n    | " + " " * (self.column - 1) + "^"
-        return f"    | {source}{caret}"
+            # The caret stands under the character as printed, escapes included.
+            caret = "\n    | " + " " * len(printable(source[: self.column - 1])) + "^"
+        return f"    | {printable(source)}{caret}"
 
 
 class ContentError(Exception):
@@ -73,3 +85,13 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """The command line asks for something that does not exist (exit code 2)."""
+
+
+class EnvironmentFailure(Exception):
+    """The machine, not the content, stops the build (exit code 4): a folder that cannot be
+    written, a full disk, a device or a folder where an output file belongs."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

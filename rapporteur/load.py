@@ -8,6 +8,9 @@ UTF-8, reasonably sized files without duplicate keys or aliases.
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import ContentError, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_TOTAL_BYTES = 8 * 1024 * 1024  # every file of a report together (the sample is 0.3 MB)
 MAX_DEPTH = 40
+
+# PyYAML counts NEL, LS and PS as line breaks and editors do not: refused, so that every
+# position the builder reports is the one an editor shows.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+# What a text may not hold even when written as a YAML escape ("\x07", "\u0085", "\ud800"):
+# controls other than tab and newline, the breaks above, and lone surrogates (not encodable).
+_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 Location = tuple[str | int, ...]
 
@@ -32,6 +43,7 @@ class SourceFile:
     path: Path
     data: Any
     positions: dict[Location, tuple[int, int]] = field(repr=False)
+    lines: tuple[str, ...] = field(default=(), repr=False)  # split once, for error excerpts
 
     def position(self, location: Location) -> tuple[int | None, int | None]:
         """Where `location` (a path of keys and indices) stands, or its nearest existing parent."""
@@ -44,7 +56,8 @@ class SourceFile:
     def problem(self, location: Location, message: str, hint: str | None = None,
                 severity: str = "error") -> Problem:
         line, column = self.position(location)
-        return Problem(self.path, line, column, message, hint, severity)
+        return Problem(self.path, line, column, message, hint, severity,
+                       _line_of(self.lines, line))
 
 
 @dataclass(frozen=True)
@@ -71,10 +84,15 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _problem_at(path: Path, mark, message: str, hint: str | None = None) -> Problem:
+def _line_of(lines: tuple[str, ...], line: int | None) -> str | None:
+    return lines[line - 1] if line is not None and 1 <= line <= len(lines) else None
+
+
+def _problem_at(path: Path, lines: tuple[str, ...], mark, message: str,
+                hint: str | None = None) -> Problem:
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
-    return Problem(path, line, column, message, hint)
+    return Problem(path, line, column, message, hint, source_line=_line_of(lines, line))
 
 
 def _hint_for_yaml_error(message: str) -> str | None:
@@ -93,19 +111,61 @@ def _hint_for_yaml_error(message: str) -> str | None:
     return None
 
 
-def load_yaml_file(path: Path) -> SourceFile:
-    """Read one YAML file. Raises ContentError with a positioned Problem for anything malformed."""
+def _refuse(path: Path, message: str, hint: str | None = None) -> ContentError:
+    return ContentError([Problem(path, None, None, message, hint)])
+
+
+def read_confined(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `path`, if it is a regular file inside `root` of at most `limit` bytes.
+
+    Everything is checked before a byte is read: a link out of the content folder (to
+    /etc/passwd, /proc/self/environ), a device (/dev/zero), a fifo or an oversized file is
+    refused, and nothing of what it points at ever reaches a message.
+    """
     try:
-        raw = path.read_bytes()
+        resolved = path.resolve(strict=True)
+        inside = resolved.is_relative_to(root.resolve())
     except FileNotFoundError:
-        raise ContentError([Problem(path, None, None, "file not found")]) from None
+        raise _refuse(path, "file not found") from None
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a name too long, a NUL
+        raise _refuse(path, "cannot read this file name",
+                      "use a short name of letters, digits, '-' and '.'") from None
+    if not inside:
+        raise _refuse(path, "the file is a link to a place outside the content folder",
+                      "content files must be inside the content folder: copy the file there")
+    try:
+        status = os.stat(resolved)
     except OSError as error:
-        raise ContentError([Problem(path, None, None, f"cannot read file: {error.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ContentError([Problem(
-            path, None, None,
-            f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
-            "split it into several files, or check that nothing was pasted by mistake")])
+        raise _refuse(path, f"cannot read file: {error.strerror}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise _refuse(path, "not a regular file", "content files are ordinary text files")
+    if status.st_size > limit:
+        raise _too_large(path, status.st_size, limit)
+    try:
+        # No link may be swapped in after the check, and a fifo must not block the open.
+        handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        raise _refuse(path, f"cannot read file: {error.strerror}") from None
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise _refuse(path, "not a regular file", "content files are ordinary text files")
+        raw = stream.read(limit + 1)  # never more, even if the file grew since the check
+    if len(raw) > limit:
+        raise _too_large(path, len(raw), limit)
+    return raw
+
+
+def _too_large(path: Path, size: int, limit: int) -> ContentError:
+    return _refuse(path, f"file is {size:,} bytes, more than the {limit:,} allowed",
+                   "split it into several files, or check that nothing was pasted by mistake")
+
+
+def load_yaml_file(path: Path, root: Path | None = None) -> SourceFile:
+    """Read one YAML file, confined to `root` (default: its own folder).
+
+    Raises ContentError with a positioned Problem for anything malformed.
+    """
+    raw = read_confined(path, root if root is not None else path.parent)
     if raw.startswith(codecs.BOM_UTF8):
         raise ContentError([Problem(path, 1, 1, "file starts with a byte order mark (BOM)",
                                     "save the file as UTF-8 without BOM")])
@@ -115,8 +175,20 @@ def load_yaml_file(path: Path) -> SourceFile:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
+        shown = raw.decode("utf-8", errors="replace").split("\n")
         raise ContentError([Problem(path, line, column, "file is not valid UTF-8",
-                                    "save the file with UTF-8 encoding")]) from None
+                                    "save the file with UTF-8 encoding",
+                                    source_line=_line_of(tuple(shown), line))]) from None
+    lines = tuple(line.removesuffix("\r") for line in text.split("\n"))
+    odd_break = _YAML_ONLY_BREAKS.search(text)
+    if odd_break:
+        line = text.count("\n", 0, odd_break.start()) + 1
+        column = odd_break.start() - (text.rfind("\n", 0, odd_break.start()) + 1) + 1
+        raise ContentError([Problem(
+            path, line, column,
+            f"the file contains an invisible line separator (U+{ord(odd_break.group()):04X})",
+            "replace it with an ordinary line break or a space; it often comes from pasting",
+            source_line=_line_of(lines, line))])
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                for ln in text.splitlines()):
         raise ContentError([Problem(path, 1, 1, "file is empty",
@@ -129,15 +201,16 @@ def load_yaml_file(path: Path) -> SourceFile:
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         raise ContentError([Problem(
             path, line, column, f"the file contains a control character ({error.character!r})",
-            "delete it: it is invisible, and often comes from pasting")]) from None
+            "delete it: it is invisible, and often comes from pasting",
+            source_line=_line_of(lines, line))]) from None
     try:
         node = loader.get_single_node()
         positions: dict[Location, tuple[int, int]] = {}
-        data = _construct(path, loader, node, (), positions, 0)
+        data = _construct(path, lines, loader, node, (), positions, 0)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
-        raise ContentError([_problem_at(path, mark, f"YAML syntax error: {message}",
+        raise ContentError([_problem_at(path, lines, mark, f"YAML syntax error: {message}",
                                         _hint_for_yaml_error(message))]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(path, None, None, f"YAML error: {error}")]) from None
@@ -145,52 +218,76 @@ def load_yaml_file(path: Path) -> SourceFile:
         raise ContentError([Problem(path, None, None, "content is nested too deeply")]) from None
     finally:
         loader.dispose()
-    return SourceFile(path, data, positions)
+    return SourceFile(path, data, positions, lines)
 
 
-def _construct(path: Path, loader: yaml.SafeLoader, node: Node, location: Location,
-               positions: dict[Location, tuple[int, int]], depth: int) -> Any:
+def _construct(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node: Node,
+               location: Location, positions: dict[Location, tuple[int, int]],
+               depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise ContentError([_problem_at(path, node.start_mark, "content is nested too deeply",
+        raise ContentError([_problem_at(path, lines, node.start_mark,
+                                        "content is nested too deeply",
                                         f"no content needs more than {MAX_DEPTH} levels")])
     positions.setdefault(location, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise ContentError([_problem_at(path, key_node.start_mark,
+                raise ContentError([_problem_at(path, lines, key_node.start_mark,
                                                 "a key must be a plain word")])
-            key = loader.construct_object(key_node)
+            key = _scalar(path, lines, loader, key_node)
             if key == "<<":
-                raise ContentError([_problem_at(path, key_node.start_mark,
+                raise ContentError([_problem_at(path, lines, key_node.start_mark,
                                                 "merge keys (<<) are not allowed in content")])
             if not isinstance(key, str):
                 key = str(key_node.value)
             if key in result:
                 first = positions[location + (key,)]
                 raise ContentError([_problem_at(
-                    path, key_node.start_mark, f"duplicate key '{key}'",
+                    path, lines, key_node.start_mark, f"duplicate key '{key}'",
                     f"'{key}' is already set on line {first[0]}; keep one of the two")])
             positions[location + (key,)] = (key_node.start_mark.line + 1,
                                             key_node.start_mark.column + 1)
-            result[key] = _construct(path, loader, value_node, location + (key,), positions,
-                                     depth + 1)
+            result[key] = _construct(path, lines, loader, value_node, location + (key,),
+                                     positions, depth + 1)
         return result
     if isinstance(node, SequenceNode):
-        return [_construct(path, loader, item, location + (index,), positions, depth + 1)
+        return [_construct(path, lines, loader, item, location + (index,), positions, depth + 1)
                 for index, item in enumerate(node.value)]
+    return _scalar(path, lines, loader, node)
+
+
+def _scalar(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node: Node) -> Any:
     try:
-        return loader.construct_object(node)
+        value = loader.construct_object(node)
     except ValueError:
         # A scalar YAML reads as a date or number but cannot be one (2022-13-45): keep the
         # text and let validation say what was expected there.
-        return node.value
+        value = node.value
+    if isinstance(value, str):
+        # The reader refuses raw control characters; these came in as escapes ("\x1b").
+        bad = _FORBIDDEN_IN_TEXT.search(value)
+        if bad:
+            raise ContentError([_problem_at(
+                path, lines, node.start_mark,
+                f"the text contains an invisible control character (U+{ord(bad.group()):04X})",
+                "remove the escape sequence (such as \\x07 or \\u0085) from the quoted text; "
+                "write characters as themselves")])
+    return value
 
 
 def load_content(content_dir: Path) -> LoadedContent:
-    """Load report.yaml and every file it names. All unreadable files are reported together."""
-    report = load_yaml_file(content_dir / "report.yaml")
+    """Load report.yaml and every file it names. All unreadable files are reported together.
+
+    Each file is read once, from inside the content folder; together they may not exceed
+    MAX_TOTAL_BYTES, and no file may be named twice (it would be rendered twice).
+    """
+    report_path = content_dir / "report.yaml"
+    report = load_yaml_file(report_path, content_dir)
     problems: list[Problem] = []
+    root = content_dir.resolve()
+    named_at: dict[Path, Location] = {report_path.resolve(): ()}
+    budget = [MAX_TOTAL_BYTES - len("\n".join(report.lines).encode("utf-8"))]
 
     def named_file(location: Location, required: bool = True) -> SourceFile | None:
         value: Any = report.data
@@ -209,19 +306,47 @@ def load_content(content_dir: Path) -> LoadedContent:
         if not isinstance(value, str):
             problems.append(report.problem(location, "expected a file name"))
             return None
-        target = (content_dir / value).resolve()
-        if not target.is_relative_to(content_dir.resolve()):
+        try:
+            target = (content_dir / value).resolve()
+            exists, regular = target.exists(), target.is_file()
+            size = target.stat().st_size if regular else 0
+        except (OSError, ValueError):  # a NUL in the name, a name too long
+            problems.append(report.problem(location, "this is not a usable file name",
+                                           "use a short name of letters, digits, '-' and '.'"))
+            return None
+        if not target.is_relative_to(root):
             problems.append(report.problem(location, f"'{value}' is outside the content folder"))
             return None
-        if not target.is_file():
-            problems.append(report.problem(location, f"included file '{value}' does not exist",
-                                           "check the file name and its folder"))
+        if not regular:
+            problems.append(report.problem(
+                location, f"included file '{value}' " + ("is not a regular file" if exists
+                                                         else "does not exist"),
+                "name a YAML file" if exists else "check the file name and its folder"))
+            return None
+        if target in named_at:
+            first = named_at[target]
+            problems.append(report.problem(
+                location, f"'{value}' is named twice",
+                f"it is already named on line {report.position(first)[0]}; "
+                "a file is part of the report once" if first else
+                "report.yaml cannot name itself"))
+            return None
+        named_at[target] = location
+        if budget[0] < 0:
+            return None  # already over the total: reported once, the rest is not read
+        if budget[0] < size <= MAX_FILE_BYTES:  # a larger file is refused on its own
+            problems.append(report.problem(
+                location, f"the content is larger than the {MAX_TOTAL_BYTES:,} bytes allowed "
+                f"in all, with '{value}'", "check that nothing was pasted by mistake"))
+            budget[0] = -1  # one message is enough; later files are not read
             return None
         try:
-            return load_yaml_file(target)
+            loaded = load_yaml_file(target, content_dir)
         except ContentError as error:
             problems.extend(error.problems)
             return None
+        budget[0] -= size
+        return loaded
 
     if not isinstance(report.data, dict):
         raise ContentError([report.problem((), "report.yaml must be a mapping of keys to values")])

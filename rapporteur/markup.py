@@ -7,6 +7,7 @@ footnote's computed number, which the caller supplies in the render environment.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -80,12 +81,32 @@ def _render_footnote_ref(self, tokens, index, options, env) -> str:
     return env["render_footnote_ref"](tokens[index].meta["id"])
 
 
+def _render_link_open(self, tokens, index, options, env) -> str:
+    """A link as `env["rewrite_link"]` has it: another target, or its label as text (None)."""
+    rewrite = env.get("rewrite_link")
+    if rewrite is not None:
+        href = rewrite(str(tokens[index].attrGet("href")))
+        env.setdefault("links_dropped", []).append(href is None)
+        if href is None:
+            return ""
+        tokens[index].attrSet("href", href)
+    return self.renderToken(tokens, index, options, env)
+
+
+def _render_link_close(self, tokens, index, options, env) -> str:
+    if env.get("rewrite_link") is not None and env["links_dropped"].pop():
+        return ""
+    return self.renderToken(tokens, index, options, env)
+
+
 def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(["image", "html_inline", "html_block", "linkify"], ignoreInvalid=True)
     md.inline.ruler.before("link", "footnote_ref", _footnote_reference)
     md.core.ruler.push("bare_urls", _bare_urls)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
     md.validateLink = validate_link
     return md
 
@@ -94,22 +115,50 @@ _RENDERER = _parser(is_allowed_link)
 _INSPECTOR = _parser(lambda url: True)
 
 
-def render_inline(text: str, render_footnote_ref: Callable[[str], str]) -> str:
-    """HTML for a one-block text (a paragraph, heading, footnote, list item)."""
-    return _RENDERER.renderInline(text, {"render_footnote_ref": render_footnote_ref})
+def render_inline(text: str, render_footnote_ref: Callable[[str], str],
+                  rewrite_link: Callable[[str], str | None] | None = None) -> str:
+    """HTML for a one-block text (a paragraph, heading, footnote, list item).
+
+    `rewrite_link`, if given, maps each link target to the one to write, or to None to show
+    the link's label as plain text.
+    """
+    return _RENDERER.renderInline(text, {"render_footnote_ref": render_footnote_ref,
+                                         "rewrite_link": rewrite_link})
 
 
-def render_blocks(text: str, render_footnote_ref: Callable[[str], str]) -> str:
+def render_blocks(text: str, render_footnote_ref: Callable[[str], str],
+                  rewrite_link: Callable[[str], str | None] | None = None) -> str:
     """HTML for a text of several blocks (paragraphs and bullet lists)."""
-    return _RENDERER.render(text, {"render_footnote_ref": render_footnote_ref})
+    return _RENDERER.render(text, {"render_footnote_ref": render_footnote_ref,
+                                   "rewrite_link": rewrite_link})
+
+
+@lru_cache(maxsize=8192)
+def _references(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The footnote ids and link targets of a text, read from the tokens the renderer uses.
+
+    Footnote calls are found by an inline parse, as texts that hold them are rendered
+    (`render_inline`): a ``[^id]`` in a code span or escaped is text, not a call. Links are
+    collected from the inline and the block parse, so a text rendered either way is covered.
+    """
+    footnotes: list[str] = []
+    links: list[str] = []
+    for mode, tokens in (("inline", _INSPECTOR.parseInline(text)),
+                         ("block", _INSPECTOR.parse(text))):
+        for block in tokens:
+            for token in block.children or []:
+                if token.type == "footnote_ref" and mode == "inline":
+                    footnotes.append(token.meta["id"])
+                elif token.type == "link_open":
+                    links.append(str(token.attrGet("href")))
+    return tuple(footnotes), tuple(dict.fromkeys(links))
+
+
+def footnote_ids(text: str) -> list[str]:
+    """The footnote ids a text references (``[^id]`` rendered as a call), in order."""
+    return list(_references(text)[0])
 
 
 def disallowed_links(text: str) -> list[str]:
-    """The link targets in a text that `render_inline` would refuse to link."""
-    found = []
-    for block in _INSPECTOR.parse(text):
-        for token in block.children or []:
-            href = token.attrGet("href") if token.type == "link_open" else None
-            if href is not None and not is_allowed_link(str(href)):
-                found.append(str(href))
-    return found
+    """The link targets in a text that the renderer would refuse to link."""
+    return [href for href in _references(text)[1] if not is_allowed_link(href)]

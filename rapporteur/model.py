@@ -15,6 +15,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
+from .markup import disallowed_links, footnote_ids
 from .text import join_wrapped_lines
 
 
@@ -22,7 +23,8 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-def _check_localized(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+def _check_localized(value: dict[str, str], info: ValidationInfo,
+                     footnotes_allowed: bool = False) -> dict[str, str]:
     languages: list[str] = (info.context or {}).get("languages", [])
     for code in value:
         if languages and code not in languages:
@@ -37,15 +39,41 @@ def _check_localized(value: dict[str, str], info: ValidationInfo) -> dict[str, s
                                       {"code": empty[0]})
         raise PydanticCustomError("missing_translation", "missing '{code}' translation",
                                   {"code": missing[0]})
-    return {code: join_wrapped_lines(text) for code, text in value.items()}
+    joined = {code: join_wrapped_lines(text) for code, text in value.items()}
+    # Every text of the report passes here, whatever its field: what the renderer will make a
+    # link or a footnote call is checked on the text as it will be rendered.
+    for code, text in joined.items():
+        for url in disallowed_links(text):
+            raise PydanticCustomError("link_not_allowed", "link '{url}' is not allowed",
+                                      {"code": code, "url": url})
+        called = footnote_ids(text)
+        if called and not footnotes_allowed:
+            raise PydanticCustomError("footnote_not_allowed",
+                                      "a footnote cannot stand here ([^{id}])",
+                                      {"code": code, "id": called[0]})
+    return joined
+
+
+def _check_noted(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    return _check_localized(value, info, footnotes_allowed=True)
 
 
 Localized = Annotated[dict[str, str], AfterValidator(_check_localized)]
-"""A text in every declared language: {"zh": "…", "en": "…"}."""
+"""A text in every declared language: {"zh": "…", "en": "…"}, with inline Markdown and links
+(http, https, mailto or relative) but no footnote call."""
+
+NotedText = Annotated[dict[str, str], AfterValidator(_check_noted)]
+"""A `Localized` text that may also call footnotes (``[^id]``): a paragraph and its items."""
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-RESULT_CODE_PATTERN = r"^[1-9][0-9]*\.[1-9][0-9]*$"
+# Goals and results count from 1 to 99: the code is printed as numerals ("III.2"), and a
+# code like "10000000000000.1" must not ask for ten trillion Roman letters.
+RESULT_CODE_PATTERN = r"^[1-9][0-9]?\.[1-9][0-9]?$"
 LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
+BASE_URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+
+MAX_LANGUAGES = 12  # each language is a whole rendering of the report
+MAX_RECOMMENDATIONS = 999
 
 FootnoteId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 ResultCode = Annotated[str, Field(pattern=RESULT_CODE_PATTERN)]
@@ -71,6 +99,16 @@ class DateRange(Model):
     start: dt.date
     end: dt.date
 
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and value < start:
+            raise PydanticCustomError("date_order", "the session ends ({end}) before it starts "
+                                      "({start})", {"end": value.isoformat(),
+                                                    "start": start.isoformat()})
+        return value
+
 
 class DocumentHeader(Model):
     symbol: Annotated[str, Field(min_length=1, max_length=40)]
@@ -82,6 +120,9 @@ class DocumentHeader(Model):
     place: Localized
     title: Localized
     prepared_by: Localized
+    # Where the site is published ("https://example.org/reports/"): relative links in the PDF
+    # point there. Without it they are printed as text.
+    base_url: Annotated[str, Field(pattern=BASE_URL_PATTERN, max_length=500)] | None = None
 
 
 class AnnexFiles(Model):
@@ -96,7 +137,7 @@ class EndMarkers(Model):
 
 
 class ReportFile(Model):
-    languages: Annotated[list[LanguageSpec], Field(min_length=1)]
+    languages: Annotated[list[LanguageSpec], Field(min_length=1, max_length=MAX_LANGUAGES)]
     document: DocumentHeader
     body: list[str]
     glossary: str | None = None
@@ -106,12 +147,12 @@ class ReportFile(Model):
 
 class Item(Model):
     marker: Annotated[str, Field(min_length=1, max_length=12)]
-    text: Localized
-    continued: list[Localized] = []
+    text: NotedText
+    continued: list[NotedText] = []
 
 
 class ParagraphBlock(Model):
-    paragraph: Localized
+    paragraph: NotedText
     items: list[Item] = []
     footnotes: dict[FootnoteId, Localized] = {}
 
@@ -142,6 +183,16 @@ class SectionFile(Model):
     numbered: bool | None = None
     blocks: Annotated[list[Block], Field(min_length=1)]
 
+    @field_validator("numbered")
+    @classmethod
+    def _numbered_needs_title(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        # A number is shown beside the title: without one it would be used up unseen.
+        # (A title that failed validation is missing from info.data: that is reported instead.)
+        if value and "title" in info.data and info.data["title"] is None:
+            raise PydanticCustomError("numbered_without_title",
+                                      "a section without a title cannot be numbered")
+        return value
+
     @property
     def is_numbered(self) -> bool:
         return self.title is not None if self.numbered is None else self.numbered
@@ -157,7 +208,7 @@ class ResultsFile(Model):
 
 
 class Recommendation(Model):
-    number: Annotated[int, Field(ge=1)]
+    number: Annotated[int, Field(ge=1, le=MAX_RECOMMENDATIONS)]
     immediate: bool = False
     text: Localized
     results: Annotated[list[ResultCode], Field(min_length=1)]
@@ -171,7 +222,7 @@ class RecommendationsFile(Model):
 
 
 class ProjectGroup(Model):
-    status: Annotated[str, Field(pattern=ID_PATTERN)]
+    status: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     title: Localized
     projects: Annotated[list[Localized], Field(min_length=1)]
 

@@ -8,6 +8,9 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 
 
 def roman(number: int) -> str:
+    """Roman numerals up to 3999; beyond, Arabic digits (the schema keeps numbers far smaller)."""
+    if not 0 < number < 4000:
+        return str(number)
     result = ""
     for value, letters in _ROMAN:
         count, number = divmod(number, value)

@@ -31,7 +31,8 @@ from babel import Locale
 from .errors import Problem
 from .load import Location, SourceFile
 from .model import ParagraphBlock
-from .text import bare_urls, contains_cjk, footnote_ids
+from .markup import footnote_ids
+from .text import bare_urls, contains_cjk
 from .validate import ValidContent, paragraph_texts
 
 Localized = dict[str, str]

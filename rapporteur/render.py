@@ -11,7 +11,8 @@ import gettext
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
+from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
 from babel.dates import format_date, format_interval
@@ -62,6 +63,8 @@ class _Renderer:
         self.language = language
         self.medium = medium
         self.footnotes = {note.id: note for note in document.footnotes}
+        self.rewrite_link = (_print_link(document.header.base_url) if medium == "print"
+                             else None)
 
     def footnote_call(self, note: Footnote) -> Markup:
         call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}">{0}</a>').format(
@@ -74,7 +77,8 @@ class _Renderer:
         return call
 
     def footnote_body(self, note: Footnote) -> Markup:
-        return Markup(render_inline(note.text[self.language], self._no_nested_footnote))
+        return Markup(render_inline(note.text[self.language], self._no_nested_footnote,
+                                    self.rewrite_link))
 
     def _footnote_ref(self, footnote_id: str) -> str:
         return str(self.footnote_call(self.footnotes[footnote_id]))
@@ -84,13 +88,24 @@ class _Renderer:
         raise AssertionError(f"validate lets no footnote reference another ({footnote_id})")
 
     def inline(self, text: dict[str, str]) -> Markup:
-        return Markup(render_inline(text[self.language], self._footnote_ref))
+        return Markup(render_inline(text[self.language], self._footnote_ref, self.rewrite_link))
 
     def blocks(self, text: dict[str, str]) -> Markup:
-        return Markup(render_blocks(text[self.language], self._footnote_ref))
+        return Markup(render_blocks(text[self.language], self._footnote_ref, self.rewrite_link))
 
     def plain(self, text: dict[str, str]) -> str:
         return text[self.language]
+
+
+def _print_link(base_url: str | None) -> Callable[[str], str | None]:
+    """Link targets in the PDF: a relative link means nothing on paper (WeasyPrint would make
+    it a file:// address on the build machine), so it points at the published site when the
+    report declares its address, and is otherwise shown as plain text."""
+    def rewrite(href: str) -> str | None:
+        if urlsplit(href).scheme or href.startswith("#"):
+            return href
+        return urljoin(base_url, href) if base_url else None
+    return rewrite
 
 
 def make_environment(theme: Theme) -> Environment:

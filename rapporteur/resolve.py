@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .model import DocumentHeader, LanguageSpec, ParagraphBlock
 from .numerals import format_number
-from .text import footnote_ids
+from .markup import footnote_ids
 from .validate import ValidContent, paragraph_texts
 
 Localized = dict[str, str]

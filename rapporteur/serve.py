@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .build import FORMATS, Project, build_report
-from .errors import ContentError, UsageError
+from .errors import ContentError, EnvironmentFailure, UsageError
 from .publish import write_outputs
 
 _EVENTS = "/__rapporteur/events"
@@ -103,7 +103,7 @@ class Rebuilder:
         try:
             build_report(self.project, self.output, preview=True, write=self._writer(generation),
                          **self.options)
-        except (ContentError, UsageError) as error:
+        except (ContentError, UsageError, EnvironmentFailure) as error:
             self._failed(error)
             return None
         seconds = time.perf_counter() - start
@@ -124,7 +124,7 @@ class Rebuilder:
                                       write=self._writer(self.generation), **self.options)
             except _Superseded:
                 continue  # an edit came in meanwhile: its own full build follows
-            except (ContentError, UsageError) as error:
+            except (ContentError, UsageError, EnvironmentFailure) as error:
                 self._failed(error)
                 continue
             for warning in result.warnings:

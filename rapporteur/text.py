@@ -61,9 +61,6 @@ def bare_urls(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def footnote_ids(text: str) -> list[str]:
-    """The footnote ids referenced in a text (``[^id]``), in order."""
-    return _FOOTNOTE_REF.findall(text)
-
-
 FOOTNOTE_REF_PATTERN = _FOOTNOTE_REF
+"""The syntax of a footnote call, ``[^id]``. Which calls a text holds is for the Markdown parser
+to say (`markup.footnote_ids`): a pattern on raw text would also see escaped ones and code."""

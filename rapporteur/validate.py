@@ -15,13 +15,15 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .load import LoadedContent, Location, SourceFile
-from .markup import disallowed_links
-from .model import (LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN, SCHEMA_KEYS, GlossaryFile,
-                    ParagraphBlock, ProjectsFile, RecommendationsFile, ReportFile, ResultsFile,
-                    SectionFile)
-from .text import footnote_ids
+from .markup import footnote_ids
+from .model import (BASE_URL_PATTERN, LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN, SCHEMA_KEYS,
+                    GlossaryFile, ParagraphBlock, ProjectsFile, RecommendationsFile, ReportFile,
+                    ResultsFile, SectionFile)
 
 M = TypeVar("M", bound=BaseModel)
+
+MAX_LINKED_RESULT_CHARS = 1_000_000  # the sample's Annex I repeats 26,368 characters
+_MAX_GUESSES = 50  # unknown codes that get a "did you mean" hint
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,17 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
         close = difflib.get_close_matches(str(key), SCHEMA_KEYS, n=1)
         return (f"unknown key '{key}'",
                 f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
+    if kind == "link_not_allowed":
+        return error["msg"], "links may use http, https or mailto, or be relative"
+    if kind == "footnote_not_allowed":
+        where = next((key for key in reversed(location[:-1]) if isinstance(key, str)), "")
+        if len(location) > 2 and location[-3] == "footnotes":
+            return ("a footnote cannot reference another footnote",
+                    "write the reference out in the footnote's text")
+        return (f"a footnote cannot stand in a {where}" if where == "heading" else
+                f"a footnote cannot stand in '{where}'",
+                "footnotes are called only from a paragraph and its items; move the call into "
+                "the paragraph that follows")
     if kind == "missing_translation":
         code = error["ctx"]["code"]
         return error["msg"], f"add '{code}:' with the text in that language"
@@ -81,9 +94,12 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
         value = error["input"]
         return {
             RESULT_CODE_PATTERN: (f"'{value}' is not a result code",
-                                  'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"'),
+                                  'write the code as "GOAL.RESULT" in quotes, e.g. "3.2"; '
+                                  "each number from 1 to 99"),
             LANGUAGE_CODE_PATTERN: (f"'{value}' is not a language code",
                                     "use the two- or three-letter code, e.g. 'en'"),
+            BASE_URL_PATTERN: (f"'{value}' is not the address of a site",
+                               "write it as https://example.org/reports/"),
         }.get(error["ctx"]["pattern"], (f"'{value}' is not allowed here",
                                         "use lowercase letters, digits and '-'"))
     for name, label in _TYPE_NAMES.items():
@@ -106,7 +122,8 @@ def validate_model(model: type[M], source: SourceFile, languages: list[str],
     except ValidationError as failure:
         for error in failure.errors():
             location = _data_location(source.data, error["loc"])
-            if error["type"] in ("empty_translation", "unknown_language"):
+            if error["type"] in ("empty_translation", "unknown_language", "link_not_allowed",
+                                 "footnote_not_allowed"):
                 location += (error["ctx"]["code"],)  # point at the language's own line
             message, hint = _describe(error, location)
             problems.append(source.problem(location, message, hint))
@@ -139,11 +156,6 @@ def _check_footnotes(sections: list[Section], languages: list[str],
         for index, block in enumerate(section.content.blocks):
             where = ("blocks", index)
             if not isinstance(block, ParagraphBlock):
-                for language in languages:
-                    if footnote_ids(block.heading[language]):
-                        problems.append(source.problem(
-                            where + ("heading", language), "a footnote cannot stand in a heading",
-                            "move the reference into the paragraph that follows"))
                 continue
             for footnote_id in block.footnotes:
                 if footnote_id in defined_at:
@@ -156,11 +168,6 @@ def _check_footnotes(sections: list[Section], languages: list[str],
                         "give one of them another id"))
                 else:
                     defined_at[footnote_id] = (source, where + ("footnotes", footnote_id))
-                for language in languages:
-                    if footnote_ids(block.footnotes[footnote_id][language]):
-                        problems.append(source.problem(
-                            where + ("footnotes", footnote_id, language),
-                            "a footnote cannot reference another footnote"))
             for language in languages:
                 used: Counter[str] = Counter()
                 for location, text in paragraph_texts(block):
@@ -200,6 +207,8 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
         codes.setdefault(result.code, index)
 
     recs_source = loaded.recommendations
+    guesses: dict[str, list[str]] = {}
+    linked_chars = 0
     for index, recommendation in enumerate(recommendations.recommendations
                                            if recommendations else []):
         expected = index + 1
@@ -211,48 +220,55 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
                 "recommendations are numbered 1, 2, 3… in order, without gaps or repeats"))
         for position, code in enumerate(recommendation.results):
             if results and code not in codes:
-                close = difflib.get_close_matches(code, list(codes), 1)
+                if code not in guesses:
+                    # A guess compares with every code: only the first few unknown codes get
+                    # one, so that a file of unknown codes is reported in linear time.
+                    guesses[code] = (difflib.get_close_matches(code, list(codes), 1)
+                                     if len(guesses) < _MAX_GUESSES else [])
+                close = guesses[code]
                 problems.append(recs_source.problem(
                     ("recommendations", index, "results", position),
                     f"unknown expected result '{code}'",
                     f"did you mean '{close[0]}'? " if close else
                     f"add it to {results_source.path.name}, or correct the code"))
+            elif code in codes and results and linked_chars <= MAX_LINKED_RESULT_CHARS:
+                # Each row repeats the texts of the results it links to: the annex grows with
+                # rows × links × text, so that product is bounded, not only the files' sizes.
+                linked_chars += sum(map(len, results.results[codes[code]].text.values()))
+                if linked_chars > MAX_LINKED_RESULT_CHARS:
+                    problems.append(recs_source.problem(
+                        ("recommendations", index, "results", position),
+                        f"the recommendations link to more than {MAX_LINKED_RESULT_CHARS:,} "
+                        "characters of expected-result text in all",
+                        "each link repeats the result's text in Annex I: link fewer results, "
+                        "or shorten their texts"))
         if len(set(recommendation.results)) != len(recommendation.results):
             problems.append(recs_source.problem(
                 ("recommendations", index, "results"), "an expected result is listed twice"))
 
     projects_source = loaded.projects
     seen: set[str] = set()
+    # (language, name) → where it is first listed: (group, 'projects', position)
+    listed: dict[tuple[str, str], tuple[int, str, int]] = {}
     for index, group in enumerate(projects.groups if projects else []):
         if group.status in seen:
             problems.append(projects_source.problem(
                 ("groups", index, "status"), f"status '{group.status}' appears twice",
                 "merge the two groups"))
         seen.add(group.status)
-
-
-def _check_links(loaded: LoadedContent, sections: list[Section],
-                 recommendations: RecommendationsFile | None, problems: list[Problem]) -> None:
-    def check(source: SourceFile, location: Location, text: dict[str, str]) -> None:
-        for language, value in text.items():
-            for url in disallowed_links(value):
-                problems.append(source.problem(
-                    location + (language,), f"link '{url}' is not allowed",
-                    "links may use http, https or mailto, or be relative"))
-
-    for section in sections:
-        for index, block in enumerate(section.content.blocks):
-            where = ("blocks", index)
-            if isinstance(block, ParagraphBlock):
-                for location, text in paragraph_texts(block):
-                    check(section.source, where + location, text)
-                for footnote_id, text in block.footnotes.items():
-                    check(section.source, where + ("footnotes", footnote_id), text)
-            else:
-                check(section.source, where + ("heading",), block.heading)
-    for index, recommendation in enumerate(recommendations.recommendations
-                                           if recommendations else []):
-        check(loaded.recommendations, ("recommendations", index, "text"), recommendation.text)
+        for position, project in enumerate(group.projects):
+            # A project has one status: the same name twice is counted twice in the annex.
+            first = next((listed[key] for key in project.items() if key in listed), None)
+            if first is not None:
+                line, _ = projects_source.position(("groups",) + first)
+                problems.append(projects_source.problem(
+                    ("groups", index, "projects", position),
+                    "this project is already listed" + (
+                        "" if first[0] == index else
+                        f" under '{projects.groups[first[0]].status}'"),
+                    f"it is on line {line}; a project is listed once, under its status"))
+            for key in project.items():
+                listed.setdefault(key, (index, "projects", position))
 
 
 def validate_content(loaded: LoadedContent) -> ValidContent:
@@ -275,7 +291,6 @@ def validate_content(loaded: LoadedContent) -> ValidContent:
     # Cross-file checks run on whatever passed the schema, so one run reports everything.
     _check_footnotes(sections, languages, problems)
     _check_annex(loaded, results, recommendations, projects, problems)
-    _check_links(loaded, sections, recommendations, problems)
     if problems or not (report and results and recommendations and projects):
         raise ContentError(problems)
     return ValidContent(report, sections, results, recommendations, projects, glossary, loaded)

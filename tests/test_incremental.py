@@ -129,11 +129,12 @@ def test_json_summary_and_print_html_for_reproducing_the_floor(tiny, capsys):
     assert main(["--project", str(root), "build", "--json", "--keep-print-html"]) == 0
     summary = json.loads(capsys.readouterr().out)
     files = {file["path"]: file for file in summary["files"]}
-    assert sorted(summary["rendered"]) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
-    assert files["test-1-1.zh.pdf"]["source"] == "built" and files["test-1-1.zh.pdf"]["written"]
+    assert sorted(summary["rendered"]) == ["output/test-1-1.en.pdf", "output/test-1-1.zh.pdf"]
+    zh_pdf = files["output/test-1-1.zh.pdf"]
+    assert zh_pdf["source"] == "built" and zh_pdf["written"]
     kept = Path(root / "output" / "test-1-1.en.body.print.html")
     assert kept.is_file() and "@page" in kept.read_text(encoding="utf-8")
     assert main(["--project", str(root), "build", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["rendered"] == []
-    assert {file["path"]: file["written"] for file in again["files"]}["test-1-1.zh.pdf"] is False
+    assert {file["path"]: file["written"] for file in again["files"]}["output/test-1-1.zh.pdf"] is False

@@ -13,7 +13,7 @@ import pytest
 from conftest import snapshot
 from rapporteur import publish
 from rapporteur.cli import main
-from rapporteur.errors import ContentError
+from rapporteur.errors import ContentError, EnvironmentFailure
 from rapporteur.outputs.pdf import render_pdf
 from rapporteur.publish import write_outputs
 
@@ -41,6 +41,8 @@ def test_full_disk_leaves_previous_outputs_and_no_temporaries(built, monkeypatch
     calls = []
 
     def failing_fdopen(handle, mode="r", *args, **kwargs):
+        if mode != "wb":  # the loader reading content
+            return real_fdopen(handle, mode, *args, **kwargs)
         calls.append(handle)
         if len(calls) == 2:  # the second output file hits a full disk
             os.close(handle)
@@ -48,9 +50,10 @@ def test_full_disk_leaves_previous_outputs_and_no_temporaries(built, monkeypatch
         return real_fdopen(handle, mode, *args, **kwargs)
 
     monkeypatch.setattr(publish.os, "fdopen", failing_fdopen)
-    with pytest.raises(OSError):
+    with pytest.raises(EnvironmentFailure) as raised:
         built.build()
     assert len(calls) == 2
+    assert raised.value.path == built.output and "No space left" in raised.value.reason
     assert snapshot(built.output) == before  # nothing renamed, no temporary left
 
 

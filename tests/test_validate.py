@@ -179,3 +179,35 @@ def test_a_malformed_language_code_is_named_as_such(tiny):
     found = [p for p in problems(tiny) if p.file.name == "report.yaml"]
     assert found[0].message == "'English' is not a language code"
     assert found[0].line == line_of(tiny, "report.yaml", "code: English")
+
+
+def test_the_text_annex_i_repeats_is_bounded(tiny, monkeypatch):
+    """Annex I repeats each linked result's text: rows × links × text is bounded, with a line."""
+    monkeypatch.setattr("rapporteur.validate.MAX_LINKED_RESULT_CHARS", 50)
+    problem = only_problem(tiny)  # the tiny annex repeats 68 characters
+    assert problem.line == line_of(tiny, "data/recommendations.yaml", 'results: ["3.2"]')
+    assert "more than 50 characters of expected-result text" in problem.message
+
+
+def test_only_the_first_unknown_codes_get_a_guess(tiny):
+    codes = [f"{goal}.{result}" for goal in range(4, 20) for result in range(1, 9)]
+    tiny.replace("data/recommendations.yaml", 'results: ["3.2"]\n',
+                 "results: [" + ", ".join(f'"{code}"' for code in codes) + "]\n")
+    unknown = [p for p in problems(tiny) if p.message.startswith("unknown expected result")]
+    assert len(unknown) == len(codes)
+    guessed = [p for p in unknown if p.hint.startswith("did you mean")]
+    assert 0 < len(guessed) <= 50
+
+
+def test_a_project_in_two_groups_names_the_first(tiny):
+    tiny.replace("data/projects.yaml", "- zh: 项目丙\n        en: Project C",
+                 "- zh: 项目丙\n        en: Project A")
+    problem = only_problem(tiny)
+    assert problem.message == "this project is already listed under 'completed'"
+    assert problem.hint.startswith(f"it is on line {line_of(tiny, 'data/projects.yaml', '项目甲')};")
+
+
+def test_a_base_url_must_be_a_site_address(tiny):
+    tiny.replace("report.yaml", "  prepared_by:", "  base_url: file:///etc/\n  prepared_by:")
+    problem = only_problem(tiny)
+    assert problem.message == "'file:///etc/' is not the address of a site"
