@@ -8,11 +8,12 @@ is passed in the validation context, so a new language is data, not code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, Union
 
 from babel import Locale, UnknownLocaleError
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag,
-                      ValidationInfo, field_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
+                      Field, Tag, ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
 from .text import join_wrapped_lines
@@ -40,8 +41,31 @@ def _check_localized(value: dict[str, str], info: ValidationInfo) -> dict[str, s
     return {code: join_wrapped_lines(text) for code, text in value.items()}
 
 
-Localized = Annotated[dict[str, str], AfterValidator(_check_localized)]
-"""A text in every declared language: {"zh": "…", "en": "…"}."""
+STAMP_KEY = "based-on"
+STAMP_PATTERN = re.compile(r"^[0-9a-f]{8}$")
+
+
+def _without_stamps(value: Any) -> Any:
+    """Check and drop the `based-on` stamps; the translation package reads them from the YAML.
+
+    `based-on: {zh: 8f3c2a91}` says the zh text was translated from a source text whose
+    fingerprint is 8f3c2a91 (see rapporteur/translation). Rendering never needs it.
+    """
+    if not isinstance(value, dict) or STAMP_KEY not in value:
+        return value
+    stamps = value[STAMP_KEY]
+    if not isinstance(stamps, dict) or not all(
+            isinstance(code, str) and isinstance(stamp, str) and STAMP_PATTERN.match(stamp)
+            for code, stamp in stamps.items()):
+        raise PydanticCustomError(
+            "bad_stamp", "'based-on' must map language codes to 8-character fingerprints",
+            {"code": STAMP_KEY})
+    return {code: text for code, text in value.items() if code != STAMP_KEY}
+
+
+Localized = Annotated[dict[str, str], BeforeValidator(_without_stamps),
+                      AfterValidator(_check_localized)]
+"""A text in every declared language: {"zh": "…", "en": "…"}, maybe with `based-on` stamps."""
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 RESULT_CODE_PATTERN = r"^[1-9][0-9]*\.[1-9][0-9]*$"
@@ -97,6 +121,7 @@ class EndMarkers(Model):
 
 class ReportFile(Model):
     languages: Annotated[list[LanguageSpec], Field(min_length=1)]
+    source: Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]  # the original's language
     document: DocumentHeader
     body: list[str]
     glossary: str | None = None
