@@ -12,6 +12,8 @@ from .parity import check_parity
 from .publish import render_pdf, write_outputs
 from .render import PRINT_PARTS, Theme, make_environment, render_language
 from .resolve import Document, resolve_document
+from .translation.draft import with_placeholders
+from .translation.status import translation_status
 from .validate import validate_content
 
 FORMATS = ("html", "pdf")
@@ -38,17 +40,27 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check_report(project: Project, strict: bool = False) -> tuple[Document, list[Problem]]:
+def check_report(project: Project, strict: bool = False,
+                 draft: bool = False) -> tuple[Document, list[Problem]]:
     """Load, validate and resolve the content; raises ContentError on any error.
 
-    Returns the document and the warnings; with `strict`, warnings count as errors.
+    Returns the document and the warnings; with `strict`, warnings count as errors. A `draft`
+    builds with missing or stale translations, marked (translation/draft.py); parity problems
+    are then only warnings, since a placeholder cannot match its source.
     """
-    content = validate_content(load_content(project.content))
+    loaded = load_content(project.content)
+    if draft:
+        loaded = with_placeholders(loaded)
+    content = validate_content(loaded)
     problems = check_parity(content)
+    if draft:
+        problems = [replace(problem, severity="warning") for problem in problems]
+    problems += translation_status(content.loaded, project.theme.locales).problems
     errors = [problem for problem in problems if strict or problem.severity == "error"]
     if errors:
         raise ContentError([replace(problem, severity="error") for problem in errors])
-    return resolve_document(content), problems
+    document = resolve_document(content)
+    return (replace(document, draft=True) if draft else document), problems
 
 
 def output_name(document: Document, language: str, extension: str) -> str:
@@ -57,9 +69,10 @@ def output_name(document: Document, language: str, extension: str) -> str:
 
 
 def build_report(project: Project, output: Path, languages: Iterable[str] | None = None,
-                 formats: Iterable[str] = FORMATS, strict: bool = False) -> BuildResult:
+                 formats: Iterable[str] = FORMATS, strict: bool = False,
+                 draft: bool = False) -> BuildResult:
     """Build the requested languages and formats into `output`, all or nothing."""
-    document, warnings = check_report(project, strict)
+    document, warnings = check_report(project, strict, draft)
     declared = [language.code for language in document.languages]
     languages = list(languages or declared)
     unknown = [code for code in languages if code not in declared]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .build import FORMATS, Project, build_report, check_report
 from .errors import ContentError, Problem, UsageError
+from .translation.commands import register as register_translation_commands
 
 EXIT_CONTENT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -32,8 +33,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="build only this language (repeatable; default: all)")
     build.add_argument("--format", action="append", choices=FORMATS,
                        help="build only this format (repeatable; default: html and pdf)")
+    build.add_argument("--draft", action="store_true",
+                       help="build even with missing or stale translations, marked DRAFT")
     commands.add_parser("check", parents=[strictness],
                         help="validate the content without writing anything")
+    register_translation_commands(commands)
     return parser
 
 
@@ -47,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     root = arguments.project.resolve()
     project = Project.at(root)
     try:
+        if hasattr(arguments, "run"):  # a command with a function of its own
+            return arguments.run(arguments, project, root)
         if arguments.command == "check":
             document, warnings = check_report(project, arguments.strict)
             _report(warnings, root)
@@ -55,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         output = (arguments.output or root / "output").resolve()
         result = build_report(project, output, arguments.lang, arguments.format or FORMATS,
-                              arguments.strict)
+                              arguments.strict, arguments.draft)
         _report(result.warnings, root)
         for path in result.outputs:
             state = "written" if path in result.written else "unchanged"
