@@ -32,7 +32,9 @@ class Place:
 
     def matches(self, path: Path, content: Path) -> bool:
         given = Path(self.file)
-        candidates = [given.resolve(), (content / given).resolve()]
+        # As printed by status (relative to the project), relative to content/, or as given.
+        candidates = [given.resolve(), (content / given).resolve(),
+                      (content.parent / given).resolve()]
         return path.resolve() in candidates or (len(given.parts) == 1 and path.name == self.file)
 
 
