@@ -16,7 +16,9 @@ from ..load import load_content
 from ..publish import write_outputs
 from .ack import Place, acknowledge
 from .status import failing, format_json, format_text, translation_status
+from .tmx import export_tmx
 from .units import STATES, declared_languages
+from .xliff import VERSIONS, export_xliff, import_xliff
 
 Command = Callable[[argparse.Namespace, Project, Path], int]
 
@@ -58,6 +60,53 @@ def ack_command(arguments: argparse.Namespace, project: Project, root: Path) -> 
     return 0
 
 
+def _outputs(arguments: argparse.Namespace, loaded, targets: list[str],
+             extension: str) -> dict[Path, Path]:
+    """Where each language's file goes: -o is the file for one language, a folder for more."""
+    output = arguments.output.resolve()
+    if len(targets) == 1 and output.suffix:
+        return {targets[0]: output}
+    header = loaded.report.data.get("document", {}) if isinstance(loaded.report.data, dict) \
+        else {}
+    symbol = str(header.get("symbol", "report")) if isinstance(header, dict) else "report"
+    slug = "".join(char if char.isalnum() else "-" for char in symbol.lower())
+    return {language: output / f"{slug}.{language}.{extension}" for language in targets}
+
+
+def xliff_export_command(arguments: argparse.Namespace, project: Project, root: Path) -> int:
+    loaded = load_content(project.content)
+    languages = declared_languages(loaded)
+    places = _outputs(arguments, loaded, _targets(arguments, languages), "xlf")
+    write_outputs({path: export_xliff(loaded, languages, language, arguments.version)
+                   for language, path in places.items()})
+    for path in places.values():
+        print(f"  written  {path}")
+    return 0
+
+
+def xliff_import_command(arguments: argparse.Namespace, project: Project, root: Path) -> int:
+    loaded = load_content(project.content)
+    languages = declared_languages(loaded)
+    if not arguments.file.is_file():
+        raise UsageError(f"no such file: {arguments.file}")
+    language, outputs, count = import_xliff(arguments.file.resolve(), loaded, languages)
+    written = write_outputs(outputs)
+    print(f"imported {count} {language} translation{'s' if count != 1 else ''} into "
+          f"{len(written)} file{'s' if len(written) != 1 else ''}")
+    return 0
+
+
+def tmx_export_command(arguments: argparse.Namespace, project: Project, root: Path) -> int:
+    loaded = load_content(project.content)
+    languages = declared_languages(loaded)
+    places = _outputs(arguments, loaded, _targets(arguments, languages), "tmx")
+    write_outputs({path: export_tmx(loaded, languages, language)
+                   for language, path in places.items()})
+    for path in places.values():
+        print(f"  written  {path}")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the translation commands to the CLI; each parser's `run` is its function."""
     status = commands.add_parser("status", help="how far each translation is (current, stale, "
@@ -78,3 +127,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     ack.add_argument("--lang", action="append", metavar="CODE",
                      help="only this target language (repeatable; default: all)")
     ack.set_defaults(run=ack_command)
+
+    xliff = commands.add_parser("xliff", help="exchange translations with CAT tools")
+    actions = xliff.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write an XLIFF file per target language")
+    export.add_argument("--lang", action="append", metavar="CODE",
+                        help="target language (repeatable; default: all)")
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help="the .xlf file (one language) or a folder")
+    export.add_argument("--version", choices=VERSIONS, default="2.0",
+                        help="XLIFF version (default 2.0; 1.2 for older tools)")
+    export.set_defaults(run=xliff_export_command)
+    imported = actions.add_parser("import", help="write the translations of an XLIFF file "
+                                                 "into the content (all or nothing)")
+    imported.add_argument("file", type=Path)
+    imported.set_defaults(run=xliff_import_command)
+
+    tmx = commands.add_parser("tmx", help="translation memory exchange")
+    actions = tmx.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write the current translations as TMX, one "
+                                               "file per language pair")
+    export.add_argument("--lang", action="append", metavar="CODE",
+                        help="target language (repeatable; default: all)")
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help="the .tmx file (one language) or a folder")
+    export.set_defaults(run=tmx_export_command)
