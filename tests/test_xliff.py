@@ -326,3 +326,23 @@ def test_tmx_holds_the_current_aligned_units(tracked, capsys):
     first_bytes = path.read_bytes()
     tracked.run("tmx", "export", "--lang", "en", "-o", str(path), capsys=capsys)
     assert path.read_bytes() == first_bytes
+
+
+def test_a_missing_translation_is_asked_for_and_lands_in_its_unit(tracked, capsys):
+    tracked.replace(OPENING, "      en: The second paragraph, in 2021.\n", "")
+    path = export(tracked, capsys)
+    tree = etree.parse(str(path)).getroot()
+    missing = unit(tree, OPENING, "blocks.1.paragraph")
+    segment = missing.find("x:segment", NS)
+    assert segment.get("state") == "initial" and segment.find("x:target", NS) is None
+    target = copy.deepcopy(segment.find("x:source", NS))
+    target.tag = f"{{{XLIFF_2}}}target"
+    target.text = "Paragraph two, of "
+    target[0].tail = "."  # the year, kept as marked
+    segment.append(target)
+    save(tree, path)
+    code, out, err = tracked.run("xliff", "import", str(path), capsys=capsys)
+    assert (code, out) == (0, "imported 1 en translation into 1 file\n"), err
+    assert "      zh: 第二段于 2021 年。\n      en: Paragraph two, of 2021.\n      based-on: {en: " \
+        in tracked.read(OPENING)
+    assert tracked.run("status", "--fail-on", "stale,missing", capsys=capsys)[0] == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Callable
 
 from ..build import Project
 from ..errors import UsageError
@@ -19,9 +18,6 @@ from .status import failing, format_json, format_text, translation_status
 from .tmx import export_tmx
 from .units import STATES, declared_languages
 from .xliff import VERSIONS, export_xliff, import_xliff
-
-Command = Callable[[argparse.Namespace, Project, Path], int]
-
 
 def _targets(arguments: argparse.Namespace, languages) -> list[str]:
     chosen = arguments.lang or list(languages.targets)

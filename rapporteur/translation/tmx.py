@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..load import LoadedContent
 from .fingerprint import fingerprint, normalize
-from .inline import Code, Keep, Pair, Piece, Text, pieces
+from .inline import Code, Keep, Piece, Text, pieces
 from .units import CURRENT, Languages, is_tracked, relative_name, state, units
 from .xmltext import append_text, indent
 

@@ -32,7 +32,7 @@ from ..parity import Term, check_parity, terms_used
 from ..validate import validate_content
 from .fingerprint import fingerprint, normalize
 from .inline import Code, Keep, Pair, Piece, Text, pieces
-from .units import (CURRENT, MISSING, STALE, Languages, Unit, is_tracked, relative_name,
+from .units import (MISSING, STALE, Languages, Unit, is_tracked, relative_name,
                     state, units)
 from .xmltext import append_text, indent
 from .yamledit import Edit, apply_edits
@@ -303,13 +303,6 @@ def _required_codes(source: etree._Element, version: str) -> set[str]:
 
 def _all_codes(source: etree._Element) -> set[str]:
     return {child.get("id") for child in source.iter() if _local(child) in ("ph", "pc", "bpt")}
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    language: str
-    translated: int  # units whose text changed
-    written: list[Path]
 
 
 def import_xliff(path: Path, loaded: LoadedContent, languages: Languages) -> tuple[
