@@ -287,3 +287,26 @@ def test_a_draft_builds_missing_and_stale_translations_visibly_marked(tracked, c
     before = snapshot(output)
     assert tracked.run("build", capsys=capsys)[0] == 1
     assert snapshot(output) == before
+
+
+def test_a_changed_source_makes_its_unit_stale_in_every_other_language(project, capsys):
+    import yaml
+    from test_languages import add_french
+    for path in project.content.rglob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        add_french(data)
+        if path.name == "report.yaml":
+            data["languages"].append({"code": "fr", "locale": "fr", "numerals": "roman"})
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    assert project.run("translations", "ack", "--all", capsys=capsys)[0] == 0
+    project.replace(SECTION, "zh: 第二项。", "zh: 第二个项目。")
+    code, out, _ = project.run("status", "--fail-on", "stale", capsys=capsys)
+    assert code == 1
+    assert "no message catalogue for 'fr'" in out  # the template strings count too
+    warnings = [line for line in project.warnings(out) if line.startswith("content/")]
+    assert [line.split(": warning: ")[1].split(":")[0] for line in warnings] == [
+        "the en translation is stale", "the fr translation is stale"]
+    assert {line.split(":")[1] for line in warnings} == {
+        str(project.line_of(SECTION, "en: the second item.")),
+        str(project.line_of(SECTION, "fr: FR the second item."))}

@@ -42,6 +42,7 @@ XLIFF_1 = "urn:oasis:names:tc:xliff:document:1.2"
 OURS = "urn:rapporteur:translation:1"  # our attributes on units: the source fingerprint
 VERSIONS = ("2.0", "1.2")
 SCHEMA = Path(__file__).parent / "schemas" / "xliff_core_2.0.xsd"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _PROTECTED_KINDS = {"footnote", "reference", "url", "link"}
 _STRUCTURE = {"xliff", "file", "body", "unit", "trans-unit", "notes", "segment",
@@ -155,7 +156,9 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
     terms = _glossary(loaded)
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     if version == "2.0":
-        root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns, "r": OURS}, version="2.0",
+        # Line breaks in a text separate blocks and list items: tools must keep them.
+        root = etree.Element(f"{{{ns}}}xliff", {XML_SPACE: "preserve"},
+                             nsmap={None: ns, "r": OURS}, version="2.0",
                              srcLang=languages.source, trgLang=language)
     else:
         root = etree.Element(f"{{{ns}}}xliff", nsmap={None: ns, "r": OURS}, version="1.2")
@@ -164,8 +167,9 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
         files.setdefault(relative_name(unit.file, loaded.root), []).append(unit)
     for number, (name, file_units) in enumerate(files.items(), 1):
         if version == "2.0":
+            # One segment per unit: a tool that split it could not be merged back.
             container = file = etree.SubElement(root, f"{{{ns}}}file", id=f"f{number}",
-                                                original=name)
+                                                original=name, canResegment="no")
         else:
             file = etree.SubElement(root, f"{{{ns}}}file",
                                     {"source-language": languages.source,
@@ -188,6 +192,8 @@ def _export_unit(container: etree._Element, unit: Unit, language: str, languages
     codes = _Codes()
     tag = "unit" if version == "2.0" else "trans-unit"
     element = etree.SubElement(container, f"{{{ns}}}{tag}", id=unit.id)
+    if version == "1.2":
+        element.set(XML_SPACE, "preserve")
     element.set(f"{{{OURS}}}fingerprint", fingerprint(unit.texts[languages.source]))
     notes = _notes(unit, language, unit_state, languages, terms, root)
     if version == "2.0":
@@ -403,8 +409,13 @@ def _merge_unit(element: etree._Element, version: str, ns: dict, known: dict[str
         raise _Refusal(element, f"the {languages.source} text of unit '{unit_id}' changed "
                        "since this file was exported", "export again and translate the new text")
     data = {item.get("id"): item.text or "" for item in element.iterfind(".//x:data", ns)}
+    if version == "2.0" and len(element.findall("x:segment", ns)) != 1:
+        raise _Refusal(element, f"unit '{unit_id}' was split into several segments",
+                       "join the segments again: a unit is translated as a whole")
     container = element.find("x:segment", ns) if version == "2.0" else element
     source = container.find("x:source", ns)
+    if source is None:
+        raise _Refusal(element, f"unit '{unit_id}' has no source")
     if fingerprint(_read_inline(source, data, Counter(), version)) != exported:
         raise _Refusal(source, f"the source text of unit '{unit_id}' was edited in the XLIFF",
                        "translate in the target; the source stays as exported")

@@ -32,12 +32,26 @@ class Edit:
     text: str | None = None
 
 
-def _yaml() -> YAML:
+# The list indentations found in content: "  - " under its key (ours), or "- " level with it.
+_LAYOUTS = ({"mapping": 2, "sequence": 4, "offset": 2}, {"mapping": 2, "sequence": 2, "offset": 0})
+
+
+def _yaml(layout: dict[str, int]) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 1 << 20  # never re-wrap a long line
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(**layout)
     return yaml
+
+
+def _round_trip(text: str) -> tuple[YAML, object] | None:
+    """A YAML writer that gives `text` back byte for byte, and the data it read, if any."""
+    for layout in _LAYOUTS:
+        yaml = _yaml(layout)
+        data = yaml.load(text)
+        if _dump(yaml, data) == text:
+            return yaml, data
+    return None
 
 
 def _dump(yaml: YAML, data) -> str:
@@ -85,14 +99,14 @@ def apply_edits(edits: list[Edit], languages: list[str], source: str) -> dict[Pa
     problems: list[Problem] = []
     for path, file_edits in by_file.items():
         text = path.read_text(encoding="utf-8")
-        yaml = _yaml()
-        data = yaml.load(text)
-        if _dump(yaml, data) != text:
+        found = _round_trip(text)
+        if found is None:
             problems.append(Problem(
                 path, None, None, "this file cannot be rewritten without changing its layout",
-                "indent lists by 2 under their key ('  - ') and mappings by 2, as the other "
-                "content files do"))
+                "indent mappings by 2 and lists by 2 under their key ('  - ') or level with "
+                "it ('- '), as the other content files do"))
             continue
+        yaml, data = found
         for edit in file_edits:
             unit = _node(data, edit.location)
             if edit.text is not None:
