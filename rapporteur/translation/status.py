@@ -53,8 +53,8 @@ class Status:
     problems: list[Problem]  # one warning per stale or missing unit or message
 
 
-def unit_problem(unit: Unit, language: str, unit_state: str,
-                 languages: Languages) -> Problem | None:
+def unit_problem(unit: Unit, language: str, unit_state: str, languages: Languages,
+                 root: Path) -> Problem | None:
     source = languages.source
     if unit_state == MISSING:
         return unit.problem(language, f"the {language} translation is missing",
@@ -63,7 +63,7 @@ def unit_problem(unit: Unit, language: str, unit_state: str,
     if unit_state != STALE:
         return None
     hint = ("update the translation; if the change needs none (a typo fix), run "
-            f"rapporteur translations ack --lang {language} {unit.file.path.name}:"
+            f"rapporteur translations ack --lang {language} {relative_name(unit.file, root)}:"
             f"{unit.position(language)[0]}")
     if language not in unit.stamps:
         return unit.problem(language, f"the {language} translation has no based-on stamp, so "
@@ -129,7 +129,7 @@ def translation_status(loaded: LoadedContent, locales: Path | None = None) -> St
             unit_state = state(unit, language, languages, tracked)
             totals[language].add(unit_state, words)
             files[language].setdefault(name, Tally()).add(unit_state, words)
-            problem = unit_problem(unit, language, unit_state, languages)
+            problem = unit_problem(unit, language, unit_state, languages, loaded.root)
             if problem:
                 problems.append(problem)
     catalogues = []
