@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import FIXTURES, REPO, snapshot
@@ -346,3 +348,45 @@ def test_a_missing_translation_is_asked_for_and_lands_in_its_unit(tracked, capsy
     assert "      zh: 第二段于 2021 年。\n      en: Paragraph two, of 2021.\n      based-on: {en: " \
         in tracked.read(OPENING)
     assert tracked.run("status", "--fail-on", "stale,missing", capsys=capsys)[0] == 0
+
+
+# --- properties ---------------------------------------------------------------------------
+
+_MARKUP = st.sampled_from([
+    "*", "**", "[", "]", "(", ")", "[^a-1]", "[^x]", "{rec:13}", "{project:p-1}", "{", "}",
+    "https://www.wipo.int/a?b=1&c=<2>", "www.wipo.int/x", "CDIP/26/7", "2021", "1999",
+    "[link](https://x.org/)", "&", "<", ">", "\"", "'", "\n\n", "\n- ", " ", "中文", "。",
+    "\u00a0", "\U0001F600"])
+# What YAML content can hold and XML can carry: no control characters.
+_WORDS = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=20)
+_TEXTS = st.lists(st.one_of(_WORDS, _MARKUP), max_size=20).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXTS)
+def test_any_text_survives_pieces_and_the_xliff_codes_unchanged(text):
+    from collections import Counter
+
+    from rapporteur.translation.xliff import _Codes, _inline, _read_inline
+
+    found = pieces(text)
+    assert markdown(found) == text
+    for version in ("2.0", "1.2"):
+        namespace = XLIFF_2 if version == "2.0" else XLIFF_1
+        codes = _Codes()
+        source = etree.Element(f"{{{namespace}}}source")
+        _inline(source, found, codes, Counter(), True, version)
+        parsed = etree.fromstring(etree.tostring(source))
+        data = {data_id: value for value, data_id in codes.data.items()}
+        assert _read_inline(parsed, data, Counter(), version) == text
+
+
+def test_an_xliff_1_2_file_is_checked_like_a_2_0_one(tracked, capsys):
+    path = export(tracked, capsys, "--version", "1.2")
+    text = path.read_text()
+    dropped = '<ph id="1" ctype="x-footnote">[^first-note]</ph></target>'
+    assert text.count(dropped) == 1
+    path.write_text(text.replace(dropped, "</target>"))
+    _refused(tracked, path, capsys,
+             line_of(path, '<target state="translated">The first paragraph'),
+             "unit 'blocks.0.paragraph': protected code 1 was deleted")
