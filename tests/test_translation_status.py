@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, snapshot
-from rapporteur.build import check_report
+from rapporteur.build import Project as BuildProject, check_report
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
 from rapporteur.translation.fingerprint import fingerprint, normalize, word_count
@@ -104,8 +104,23 @@ def test_parity_compares_the_other_languages_with_the_declared_source(project):
                                "is missing")
 
 
-def _project_of(project: Project):
-    from rapporteur.build import Project as BuildProject
+def test_the_glossary_is_checked_from_the_source_into_the_other_languages(project):
+    project.replace("report.yaml", "source: zh", "source: en")
+    (project.content / "glossary.yaml").write_text(
+        "terms:\n  - {zh: 发展议程, en: Development Agenda}\n  - {zh: 产权组织, en: WIPO}\n",
+        encoding="utf-8")
+    project.replace("report.yaml", "annexes:\n", "glossary: glossary.yaml\nannexes:\n")
+    project.replace(SECTION, "zh: 第二项。", "zh: 第二项，关于议程和 WIPO。")
+    project.replace(SECTION, "en: the second item.",
+                    "en: the second item, on the Development Agenda and WIPO.")
+    _, warnings = check_report(_project_of(project))
+    problem, = warnings  # WIPO may stay as the source writes it; the agenda may not
+    assert problem.message == ('paragraph 3 (zh): the en text uses the glossary term '
+                               'Development Agenda, but the zh text does not say "发展议程"')
+    assert problem.line == project.line_of(SECTION, "zh: 第二项，关于议程和 WIPO。")
+
+
+def _project_of(project: Project) -> BuildProject:
     return BuildProject.at(project.root)
 
 
