@@ -16,6 +16,8 @@ from .parity import check_parity
 from .publish import output_lock, write_outputs
 from .render import Theme
 from .resolve import Document, resolve_document
+from .translation.draft import with_placeholders
+from .translation.status import translation_status
 from .validate import validate_content
 
 FORMATS = tuple(REGISTRY)
@@ -65,33 +67,43 @@ class BuildResult:
         return [file.path for file in self.files if file.written]
 
 
-def check_report(project: Project, strict: bool = False,
-                 parity: bool = True) -> tuple[Document, list[Problem]]:
+def check_report(project: Project, strict: bool = False, draft: bool = False,
+                 checks: bool = True) -> tuple[Document, list[Problem]]:
     """Load, validate and resolve the content; raises ContentError on any error.
 
-    Returns the document and the warnings; with `strict`, warnings count as errors.
+    Returns the document and the warnings; with `strict`, warnings count as errors. A `draft`
+    builds with missing or stale translations, marked (translation/draft.py); parity problems
+    are then only warnings, since a placeholder cannot match its source.
     """
-    content = validate_content(load_content(project.content))
-    problems = check_parity(content) if parity else []
+    loaded = load_content(project.content)
+    if draft:
+        loaded = with_placeholders(loaded)
+    content = validate_content(loaded)
+    problems = check_parity(content) if checks else []
+    if draft:
+        problems = [replace(problem, severity="warning") for problem in problems]
+    if checks:
+        problems += translation_status(content.loaded, project.theme.locales).problems
     errors = [problem for problem in problems if strict or problem.severity == "error"]
     if errors:
         raise ContentError([replace(problem, severity="error") for problem in errors])
-    return resolve_document(content), problems
+    document = resolve_document(content)
+    return (replace(document, draft=True) if draft else document), problems
 
 
 def build_report(project: Project, output: Path, languages: Iterable[str] | None = None,
                  formats: Iterable[str] = FORMATS, strict: bool = False,
                  use_cache: bool = True, keep_print_html: bool = False,
-                 events: JobEvents | None = None, preview: bool = False,
+                 events: JobEvents | None = None, preview: bool = False, draft: bool = False,
                  write: Callable[[dict[Path, bytes]], list[Path]] = write_outputs) -> BuildResult:
     """Build the requested languages and formats into `output`, all or nothing.
 
-    A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity
-    check and the render jobs: files that need a job keep their previous version until the
-    full build that follows. `write` is where the files go (`serve` checks there that no newer
-    edit came in while the build ran).
+    A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity and
+    translation checks and the render jobs: files that need a job keep their previous version
+    until the full build that follows. `write` is where the files go (`serve` checks there that
+    no newer edit came in while the build ran).
     """
-    document, warnings = check_report(project, strict, parity=not preview)
+    document, warnings = check_report(project, strict, draft, checks=not preview)
     declared = [language.code for language in document.languages]
     languages = tuple(languages or declared)
     unknown = [code for code in languages if code not in declared]

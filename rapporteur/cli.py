@@ -11,6 +11,7 @@ from pathlib import Path
 from .build import FORMATS, Project, build_report, check_report
 from .errors import ContentError, EnvironmentFailure, Problem, UsageError
 from .outputs import REGISTRY
+from .translation.commands import register as register_translation_commands
 
 EXIT_CONTENT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                            help=f"build only this format (repeatable; default: all): {formats}")
     selection.add_argument("--no-cache", action="store_true",
                            help="render every PDF again instead of reusing unchanged renders")
+    selection.add_argument("--draft", action="store_true",
+                           help="build even with missing or stale translations, marked DRAFT")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", parents=[strictness, selection],
                                 help="validate and write every output to the output folder")
@@ -53,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         "serve", parents=[strictness, selection],
         help="build, serve the output on localhost, rebuild and reload the page on every change")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    register_translation_commands(commands)
     return parser
 
 
@@ -73,7 +77,8 @@ def _build(arguments: argparse.Namespace, project: Project, root: Path) -> int:
     with events or nullcontext():
         result = build_report(project, output, arguments.lang, arguments.format or FORMATS,
                               arguments.strict, use_cache=not arguments.no_cache,
-                              keep_print_html=arguments.keep_print_html, events=events)
+                              keep_print_html=arguments.keep_print_html, events=events,
+                              draft=arguments.draft)
     _report(result.warnings, root)
     if arguments.json:
         print(summary_json(result, output, time.perf_counter() - start))
@@ -93,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         if not project.content.is_dir():
             raise UsageError(f"no project at {root}: it has no content/ folder "
                              "(give the project folder with --project)")
+        if hasattr(arguments, "run"):  # a command with a function of its own
+            return arguments.run(arguments, project, root)
         if arguments.command == "check":
             document, warnings = check_report(project, arguments.strict)
             _report(warnings, root)

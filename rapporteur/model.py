@@ -8,11 +8,12 @@ is passed in the validation context, so a new language is data, not code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, Union
 
 from babel import Locale, UnknownLocaleError
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag,
-                      ValidationInfo, field_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
+                      Field, Tag, ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
 from .markup import disallowed_links, footnote_ids
@@ -58,11 +59,35 @@ def _check_noted(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
     return _check_localized(value, info, footnotes_allowed=True)
 
 
-Localized = Annotated[dict[str, str], AfterValidator(_check_localized)]
-"""A text in every declared language: {"zh": "…", "en": "…"}, with inline Markdown and links
-(http, https, mailto or relative) but no footnote call."""
+STAMP_KEY = "based-on"
+STAMP_PATTERN = re.compile(r"^[0-9a-f]{8}$")
 
-NotedText = Annotated[dict[str, str], AfterValidator(_check_noted)]
+
+def _without_stamps(value: Any) -> Any:
+    """Check and drop the `based-on` stamps; the translation package reads them from the YAML.
+
+    `based-on: {zh: 8f3c2a91}` says the zh text was translated from a source text whose
+    fingerprint is 8f3c2a91 (see rapporteur/translation). Rendering never needs it.
+    """
+    if not isinstance(value, dict) or STAMP_KEY not in value:
+        return value
+    stamps = value[STAMP_KEY]
+    if not isinstance(stamps, dict) or not all(
+            isinstance(code, str) and isinstance(stamp, str) and STAMP_PATTERN.match(stamp)
+            for code, stamp in stamps.items()):
+        raise PydanticCustomError(
+            "bad_stamp", "'based-on' must map language codes to 8-character fingerprints",
+            {"code": STAMP_KEY})
+    return {code: text for code, text in value.items() if code != STAMP_KEY}
+
+
+Localized = Annotated[dict[str, str], BeforeValidator(_without_stamps),
+                      AfterValidator(_check_localized)]
+"""A text in every declared language: {"zh": "…", "en": "…"}, with inline Markdown and links
+(http, https, mailto or relative) but no footnote call, maybe with `based-on` stamps."""
+
+NotedText = Annotated[dict[str, str], BeforeValidator(_without_stamps),
+                      AfterValidator(_check_noted)]
 """A `Localized` text that may also call footnotes (``[^id]``): a paragraph and its items."""
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -138,6 +163,7 @@ class EndMarkers(Model):
 
 class ReportFile(Model):
     languages: Annotated[list[LanguageSpec], Field(min_length=1, max_length=MAX_LANGUAGES)]
+    source: Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]  # the original's language
     document: DocumentHeader
     body: list[str]
     glossary: str | None = None

@@ -3,20 +3,21 @@
 Part of validation, run by `check` and `build`. Returns problems; severity "error" stops the
 build, "warning" is reported (and stops it under --strict).
 
-The first declared language is the reference (the original of the translation): each other
-language is compared with it, element by element. An element is what a reader sees as one
+The source language that report.yaml declares (`source:`, the original that the others are
+translated from) is the reference: each other language is compared with it, element by element. An element is what a reader sees as one
 unit: a numbered paragraph with its items, a footnote, a heading, a title, a recommendation,
 an expected result, a project name. The rules:
 
 1. footnotes: a paragraph references the same footnotes, in the same part (paragraph text,
    item, continued paragraph) in every language (error); in the same order (warning, since
-   footnotes are numbered in the first language's reading order);
+   footnotes are numbered in the first declared language's reading order, which is therefore
+   this rule's reference);
 2. anchors: every URL (compared without its language segment), document symbol (CDIP/26/7)
-   and year (2021) of the first language's text appears in the other languages' text (error);
+   and year (2021) of the source text appears in the other languages' text (error);
 3. script: no CJK characters are left in the text of a non-CJK language (error);
 4. inline enumerations: each text has as many "(i)", "(a)", "i)" markers in every language
    (error);
-5. glossary: a term of glossary.yaml used in the first language's text is translated with its
+5. glossary: a term of glossary.yaml used in the source text is translated with its
    glossary form (warning).
 """
 
@@ -368,15 +369,25 @@ def terms_used(text: str, terms: list[Term], first: str) -> list[Term]:
     return used
 
 
+def _says(text: str, form: str) -> bool:
+    """Whether a text uses a glossary form: CJK as characters, other scripts as words."""
+    if contains_cjk(form):
+        return _compact(form) in _compact(text)
+    latin = "".join(" " if contains_cjk(char) else char for char in text)  # 根据WIPO的
+    return _contains(words(latin), words(form))
+
+
 def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | None,
                     first: str, others: list[str], problems: list[Problem]) -> None:
     for language in others:
-        translation = words(element.text(language))
+        translation = element.text(language)
         reported: set[str] = set()
         for location, localized in element.parts:
             for term in terms_used(localized[first], terms, first):
                 form = term.forms.get(language, "").strip()
-                if not form or form in reported or _contains(translation, words(form)):
+                # A name may also be kept as the source writes it: "WIPO" in a Chinese text.
+                if (not form or form in reported or _says(translation, form)
+                        or _says(translation, term.forms[first])):
                     continue
                 reported.add(form)
                 where = f"{glossary.path.name}:{term.line}" if glossary and term.line else \
@@ -394,12 +405,16 @@ def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | 
 def check_parity(content: ValidContent) -> list[Problem]:
     """Every parity problem in the content: footnote references, then element by element."""
     specs = content.report.languages
-    first, others = specs[0].code, [spec.code for spec in specs[1:]]
+    first = content.report.source
+    others = [spec.code for spec in specs if spec.code != first]
     non_cjk = [spec.code for spec in specs
                if Locale.parse(spec.locale).language not in CJK_LANGUAGES]
     terms = glossary_terms(content, first)
     problems: list[Problem] = []
-    _check_footnotes(content, first, others, problems)
+    # Footnotes are numbered in the first declared language's reading order (resolve.py), so
+    # their order is compared with that language, whichever is the source.
+    reading = specs[0].code
+    _check_footnotes(content, reading, [spec.code for spec in specs[1:]], problems)
     for element in elements(content):
         _check_anchors(element, first, others, terms, problems)
         _check_script(element, non_cjk, problems)

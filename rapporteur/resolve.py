@@ -116,6 +116,7 @@ class Document:
     annex_ii: AnnexII
     end_of_body: Localized
     end_of_document: Localized
+    draft: bool = False  # built with placeholders for missing or stale translations
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -214,7 +214,8 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
 
     output = (arguments.output or root / "output").resolve()
     options = {"languages": arguments.lang, "formats": arguments.format or FORMATS,
-               "strict": arguments.strict, "use_cache": not arguments.no_cache}
+               "strict": arguments.strict, "use_cache": not arguments.no_cache,
+               "draft": arguments.draft}
     state = BuildState()
     rebuilder = Rebuilder(project, root, output, state, options)
     output.mkdir(parents=True, exist_ok=True)

@@ -123,7 +123,7 @@ def validate_model(model: type[M], source: SourceFile, languages: list[str],
         for error in failure.errors():
             location = _data_location(source.data, error["loc"])
             if error["type"] in ("empty_translation", "unknown_language", "link_not_allowed",
-                                 "footnote_not_allowed"):
+                                 "footnote_not_allowed", "bad_stamp"):
                 location += (error["ctx"]["code"],)  # point at the language's own line
             message, hint = _describe(error, location)
             problems.append(source.problem(location, message, hint))
@@ -288,6 +288,10 @@ def validate_content(loaded: LoadedContent) -> ValidContent:
                 if loaded.glossary else None)
     if len(set(languages)) != len(languages):
         problems.append(loaded.report.problem(("languages",), "a language is declared twice"))
+    if report and report.source not in languages:
+        problems.append(loaded.report.problem(
+            ("source",), f"the source language '{report.source}' is not declared",
+            f"name one of the declared languages ({', '.join(languages)})"))
     # Cross-file checks run on whatever passed the schema, so one run reports everything.
     _check_footnotes(sections, languages, problems)
     _check_annex(loaded, results, recommendations, projects, problems)
