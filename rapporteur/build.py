@@ -10,6 +10,7 @@ from .errors import ContentError, Problem, UsageError
 from .load import load_content
 from .parity import check_parity
 from .publish import render_pdf, write_outputs
+from .references import check_references
 from .render import PRINT_PARTS, Theme, make_environment, render_language
 from .resolve import Document, resolve_document
 from .validate import validate_content
@@ -44,7 +45,7 @@ def check_report(project: Project, strict: bool = False) -> tuple[Document, list
     Returns the document and the warnings; with `strict`, warnings count as errors.
     """
     content = validate_content(load_content(project.content))
-    problems = check_parity(content)
+    problems = check_parity(content) + check_references(content)
     errors = [problem for problem in problems if strict or problem.severity == "error"]
     if errors:
         raise ContentError([replace(problem, severity="error") for problem in errors])

@@ -170,10 +170,15 @@ class RecommendationsFile(Model):
     recommendations: Annotated[list[Recommendation], Field(min_length=1)]
 
 
+class Project(Model):
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]  # {project:ID} in the text
+    title: Localized
+
+
 class ProjectGroup(Model):
     status: Annotated[str, Field(pattern=ID_PATTERN)]
     title: Localized
-    projects: Annotated[list[Localized], Field(min_length=1)]
+    projects: Annotated[list[Project], Field(min_length=1)]
 
 
 class ProjectsFile(Model):
@@ -189,6 +194,6 @@ SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DateRange, DocumentHeader
                                          EndMarkers, ReportFile, Item, ParagraphBlock,
                                          HeadingBlock, SectionFile, ExpectedResult, ResultsFile,
                                          Recommendation, RecommendationsFile, ProjectGroup,
-                                         ProjectsFile, GlossaryFile)
+                                         ProjectsFile, GlossaryFile, Project)
                       for name in model.model_fields})
 """Every key the schema knows, for "did you mean" hints."""

@@ -123,7 +123,7 @@ def elements(content: ValidContent) -> Iterator[Element]:
                       [(("groups", index, "title"), group.title)])
         for position, project in enumerate(group.projects):
             yield Element(source, f"project {position + 1} of group '{group.status}'",
-                          [(("groups", index, "projects", position), project)])
+                          [(("groups", index, "projects", position, "title"), project.title)])
 
     markers = content.report.end_markers
     yield Element(report, "end marker of the body", [(("end_markers", "body"), markers.body)])
