@@ -207,10 +207,12 @@ def glossary_terms(content: ValidContent, first: str) -> list[Term]:
 
 # --- rule 2: URLs, document symbols and years ---------------------------------------------
 
-# A path segment (or a lang= parameter) naming a language: /zh/, /en/, /zh-hans/, ?lang=fr.
+# A path segment (or a lang= parameter) naming a language: /zh/, /en/, /zh-hans/, ?lang=fr;
+# or, as the UN's JIU names its files, a file name ending in a UN language: …_3_Chinese.pdf.
 _LANGUAGE_SEGMENT = re.compile(
     r"(?<=/)(?:ar|en|es|fr|ru|zh|ja|ko|pt|de)(?:[-_](?:hans|hant|cn|tw|hk))?(?=/|$)"
-    r"|(?<=[?&]lang=)[a-z]{2}(?:[-_][a-z]+)?", re.IGNORECASE)
+    r"|(?<=[?&]lang=)[a-z]{2}(?:[-_][a-z]+)?"
+    r"|(?<=_)(?:arabic|chinese|english|french|russian|spanish)(?=\.[a-z]+$)", re.IGNORECASE)
 # Uppercase letters and digits separated by "/", starting with a letter: CDIP/26/7, A/62/12.
 _SYMBOL = re.compile(r"(?<![A-Za-z0-9/_.-])[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)+(?![A-Za-z0-9/_])")
 _YEAR = re.compile(r"(?<![0-9.,])(?:19|20)[0-9]{2}(?![0-9])")
