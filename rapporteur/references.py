@@ -26,6 +26,7 @@ from .errors import Problem
 from .load import Location, SourceFile
 from .markup import plain_runs, references
 from .model import ParagraphBlock
+from .parity import paragraphs
 from .validate import ValidContent, paragraph_texts
 
 KINDS = ("rec", "project")
@@ -115,19 +116,15 @@ def _paragraph_parts(block: ParagraphBlock) -> Iterator[tuple[Location, dict[str
 def body_texts(content: ValidContent) -> Iterator[tuple[SourceFile, Location, dict[str, str],
                                                           int | None]]:
     """Every text of the body with the number of its paragraph (None for titles, headings)."""
-    number = 0
+    for number, source, where, block in paragraphs(content):
+        for location, text in _paragraph_parts(block):
+            yield source, where + location, text, number
     for section in content.sections:
-        source = section.source
         if section.content.title is not None:
-            yield source, ("title",), section.content.title, None
+            yield section.source, ("title",), section.content.title, None
         for index, block in enumerate(section.content.blocks):
-            where = ("blocks", index)
             if not isinstance(block, ParagraphBlock):
-                yield source, where + ("heading",), block.heading, None
-                continue
-            number += 1
-            for location, text in _paragraph_parts(block):
-                yield source, where + location, text, number
+                yield section.source, ("blocks", index, "heading"), block.heading, None
 
 
 def _annex_texts(content: ValidContent) -> Iterator[tuple[SourceFile, Location, dict[str, str]]]:
@@ -163,8 +160,8 @@ def _problem(source: SourceFile, location: Location, written: str, message: str,
 
 
 def _check_text(content: ValidContent, source: SourceFile, location: Location,
-                text: dict[str, str], paragraph: int | None,
-                problems: list[Problem]) -> None:
+                text: dict[str, str], paragraph: int | None, problems: list[Problem],
+                misplaced_hint: str = "") -> None:
     languages = [language.code for language in content.report.languages]
     count = len(content.recommendations.recommendations)
     project_ids = [project.id for group in content.projects.groups for project in group.projects]
@@ -177,10 +174,7 @@ def _check_text(content: ValidContent, source: SourceFile, location: Location,
             if paragraph is None:
                 problems.append(_problem(
                     source, where, written, "a reference can only stand in a paragraph, "
-                    "its items or its footnotes",
-                    "mention the recommendation or project in the paragraph that follows"
-                    if location[0] != "recommendations" and "projects" not in location
-                    else "write the annex text out in full"))
+                    "its items or its footnotes", misplaced_hint))
                 continue
             try:
                 reference = parse_reference(kind, value)
@@ -277,15 +271,17 @@ def check_references(content: ValidContent) -> list[Problem]:
     problems: list[Problem] = []
     _check_project_ids(content, problems)
     for source, location, text, paragraph in body_texts(content):
-        _check_text(content, source, location, text, paragraph, problems)
+        _check_text(content, source, location, text, paragraph, problems,
+                    "mention the recommendation or project in the paragraph that follows")
         if paragraph is not None:
             _check_mentions(content, source, location, text, problems)
     for source, location, text in _annex_texts(content):
-        _check_text(content, source, location, text, None, problems)
+        _check_text(content, source, location, text, None, problems,
+                    "write the annex text out in full")
     return problems
 
 
-def citations(content: ValidContent) -> Iterator[tuple[int, Reference]]:
+def body_references(content: ValidContent) -> Iterator[tuple[int, Reference]]:
     """(paragraph number, reference) for every reference of the body, in the first language."""
     first = content.report.languages[0].code
     for _, _, text, paragraph in body_texts(content):

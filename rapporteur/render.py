@@ -126,11 +126,13 @@ def _renderer(document: Document, language: str, medium: Medium, theme: Theme,
     """The language's filters, with its catalogue installed in `environment`."""
     translations = load_translations(theme, language)
     environment.install_gettext_translations(translations, newstyle=True)
-    reference_macros = environment.get_template("_references.html").make_module({"lang": language})
+    reference_macros = environment.get_template("_references.html").make_module(
+        {"lang": language})
     return _Renderer(document, language, medium, reference_macros)
 
 
-def reading_text(document: Document, language: str, theme: Theme) -> Callable[[dict[str, str]], str]:
+def reading_text(document: Document, language: str,
+                 theme: Theme) -> Callable[[dict[str, str]], str]:
     """A function giving a content text as a reader reads it: references written out in the
     language's words, without markup or footnote calls (to compare the content with a source)."""
     renderer = _renderer(document, language, "screen", theme, make_environment(theme))

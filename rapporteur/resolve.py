@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .model import DocumentHeader, LanguageSpec, ParagraphBlock
 from .numerals import format_number
-from .references import citations
+from .references import body_references
 from .text import footnote_ids
 from .validate import ValidContent, paragraph_texts
 
@@ -214,7 +214,8 @@ def resolve_document(content: ValidContent) -> Document:
     recs = content.recommendations
     immediate_note = Footnote("annex-immediate", footnote_number + 1, recs.immediate_note)
     results_note = Footnote("annex-results", footnote_number + 2, recs.results_note)
-    cited = _cited_in(content)
+    citations = _citations(content)
+    cited = _cited_in(citations)
     first_immediate = next((rec.number for rec in recs.recommendations if rec.immediate), None)
     rows = [RecommendationRow(rec.number, rec.immediate, rec.text,
                               [linked(code) for code in rec.results],
@@ -232,19 +233,19 @@ def resolve_document(content: ValidContent) -> Document:
                         for group in content.projects.groups])
     markers = content.report.end_markers
     return Document(languages, content.report.document, sections, annex_i, annex_ii,
-                    markers.body, markers.document, _citations(content))
+                    markers.body, markers.document, citations)
 
 
 def _citations(content: ValidContent) -> tuple[Citation, ...]:
     """Each paragraph's citations, once per row, in reading order."""
-    found = [Citation(paragraph, target) for paragraph, reference in citations(content)
+    found = [Citation(paragraph, target) for paragraph, reference in body_references(content)
              for target in reference.targets]
     return tuple(dict.fromkeys(found))
 
 
-def _cited_in(content: ValidContent) -> dict[str, tuple[int, ...]]:
+def _cited_in(citations: tuple[Citation, ...]) -> dict[str, tuple[int, ...]]:
     """Annex row anchor → the numbers of the paragraphs citing it."""
     cited: dict[str, list[int]] = {}
-    for citation in _citations(content):
+    for citation in citations:
         cited.setdefault(citation.target, []).append(citation.paragraph)
     return {target: tuple(paragraphs) for target, paragraphs in cited.items()}
