@@ -192,6 +192,8 @@ def test_a_misspelt_project_fails_at_its_place_with_a_suggestion(tiny, capsys):
     ("{rec:3}", "there is no recommendation 3", "Annex I has recommendations 1 to 2"),
     ("{rec:1,x}", "is not a list of recommendation numbers", "e.g. {rec:13,14,17}"),
     ("{rec:2,1}", "repeats or reorders numbers", "in increasing order"),
+    ("{rec:1-2,2}", "repeats or reorders numbers", "in increasing order"),
+    ("{rec:1-999999999999}", "there is no recommendation 999999999999", "1 to 2"),
     ("{rec:2-1}", "the range '2-1' does not go upwards", "from the lower number"),
     ("{recs:1}", "unknown kind of reference '{recs:…}'", "did you mean '{rec:…}'?"),
     ("{projekt:project-a}", "unknown kind of reference", "did you mean '{project:…}'?"),
