@@ -51,7 +51,9 @@ REFERENCE_PATTERN = re.compile(r"\{([a-z]+):([^{}\n]*)\}")
 
 
 def _reference(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "{":
+    # Not inside a link's text: a link in a link is no HTML. It stays text, which
+    # references.py reports.
+    if state.src[state.pos] != "{" or state.linkLevel > 0:
         return False
     match = REFERENCE_PATTERN.match(state.src, state.pos)
     if not match:

@@ -24,7 +24,7 @@ from typing import Iterator
 
 from .errors import Problem
 from .load import Location, SourceFile
-from .markup import plain_runs, references
+from .markup import REFERENCE_PATTERN, plain_runs, references
 from .model import ParagraphBlock
 from .parity import paragraphs
 from .validate import ValidContent, paragraph_texts
@@ -169,6 +169,11 @@ def _check_text(content: ValidContent, source: SourceFile, location: Location,
     for language in languages:
         cited[language] = set()
         where = location + (language,)
+        for run in plain_runs(text[language]):
+            for match in REFERENCE_PATTERN.finditer(run):
+                problems.append(_problem(source, where, match.group(),
+                                         "a reference cannot stand in the text of a link",
+                                         "move it out of the link's [brackets]"))
         for kind, value in references(text[language]):
             written = f"{{{kind}:{value}}}"
             if paragraph is None:

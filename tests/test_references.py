@@ -212,6 +212,14 @@ def test_a_bad_reference_is_an_error_at_its_place(tiny, written, message, hint):
         assert message in text and hint in given
 
 
+def test_a_reference_cannot_stand_in_a_link(tiny):
+    cite(tiny, "见[{rec:1}](https://www.wipo.int)。", "See [{rec:1}](https://www.wipo.int).")
+    with pytest.raises(ContentError) as raised:
+        check_report(tiny.project)
+    assert [p.message for p in raised.value.problems] == [
+        "a reference cannot stand in the text of a link"] * 2
+
+
 def test_languages_cite_the_same_rows(tiny):
     cite(tiny, "见{rec:1}。", "See {rec:2}.")
     with pytest.raises(ContentError) as raised:
