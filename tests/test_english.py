@@ -6,14 +6,13 @@ import re
 
 import pytest
 
-from rapporteur.build import check_report
 from rapporteur.text import bare_urls
 
 
 @pytest.fixture(scope="module")
-def texts(real_project) -> list[dict[str, str]]:
+def texts(real_build) -> list[dict[str, str]]:
     """Every paragraph, item and footnote text of the body, in both languages."""
-    document = check_report(real_project)[0]
+    document = real_build[1].document
     found = []
     for paragraph in document.paragraphs:
         found += [paragraph.text] + [item.text for item in paragraph.items] + [
