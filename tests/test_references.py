@@ -108,6 +108,15 @@ def test_a_list_follows_the_language_pattern(tiny, html_name):
     assert squeeze(en.text["para-2"]) == "2.Development Agenda recommendations 1, 2 and 3"
 
 
+def test_a_reference_may_be_wrapped_like_any_text(tiny, html_name):
+    tiny.replace(OPENING, SECOND_EN, "en: |-\n        See {rec:1,\n        2}.")
+    tiny.replace(OPENING, SECOND_ZH, "zh: |-\n        见{rec:1,\n        2}。")
+    tiny.build(formats=["html"])
+    en = Elements(html_name("en").read_text(encoding="utf-8"))
+    assert squeeze(en.text["para-2"]) == "2.See Development Agenda recommendations 1 and 2."
+    assert en.links["para-2"] == ["#rec-1", "#rec-2"]
+
+
 def test_a_project_reads_as_its_title_or_the_authors_words(tiny, html_name):
     cite(tiny, "见{project:project-a}和{project:project-c|丙项目}。",
          "See {project:project-a} and {project:project-c}.")
