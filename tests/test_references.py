@@ -10,6 +10,9 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
+from test_site import browser, site  # noqa: F401  (fixtures: the built site in Chromium)
+from test_site import page as browser_page  # noqa: F401
+
 from rapporteur.build import check_report
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
@@ -388,3 +391,21 @@ def test_pdf_links_every_citation_both_ways(real_build, cited, lang):
                 for name in links.get(number, set()) if name.startswith("para-")}
         assert {f"para-{number}" for number in citing} <= back, target
         assert all(page_of[f"para-{number}"] < first_annex_page for number in citing)
+
+
+def test_a_reader_follows_a_reference_and_comes_back(browser_page, site, cited):
+    """In the browser: a number in a paragraph leads to its Annex I row, whose back-link leads
+    to the paragraph; the same for a project and its Annex II entry."""
+    page = browser_page
+    page.goto(f"{site}/cdip-28-2.en.html")
+    # Scrolled to: the element's top is on screen (at the very top unless the page ends first).
+    on_screen = "e => e.getBoundingClientRect().top >= 0 && " \
+                "e.getBoundingClientRect().top < window.innerHeight - 20"
+    for prefix in ("rec-", "project-"):
+        target, citing = next((t, sorted(p)) for t, p in cited.items() if t.startswith(prefix))
+        page.locator(f'#para-{citing[0]} a[href="#{target}"]').first.click()
+        assert page.url.endswith(f"#{target}")
+        assert page.locator(f"#{target}").evaluate(on_screen)
+        page.locator(f'#{target} .cited-in a[href="#para-{citing[0]}"]').click()
+        assert page.url.endswith(f"#para-{citing[0]}")
+        assert page.locator(f"#para-{citing[0]}").evaluate(on_screen)
