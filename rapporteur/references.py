@@ -253,7 +253,7 @@ def _check_mentions(content: ValidContent, source: SourceFile, location: Locatio
                 source, where, mention, f"'{mention}' names a recommendation in plain text",
                 "write it as a reference, e.g. {rec:13} or {rec:13,14,17}, so that it links "
                 "to Annex I", severity="warning"))
-        runs = "".join(plain_runs(value))
+        runs = "\n".join(plain_runs(value))  # a title within one run of text
         for group in content.projects.groups:
             for project in group.projects:
                 title = project.title[language]
