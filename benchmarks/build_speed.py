@@ -26,6 +26,7 @@ from rapporteur.render import PRINT_PARTS, make_environment, render_language  # 
 from rapporteur.resolve import resolve_document  # noqa: E402
 from rapporteur.validate import validate_content  # noqa: E402
 from rapporteur.parity import check_parity  # noqa: E402
+from rapporteur.references import check_references  # noqa: E402
 
 REPEAT = 3
 
@@ -44,6 +45,7 @@ def stages(project: Project) -> dict[str, float]:
     timings["load"], loaded = best(lambda: load_content(project.content))
     timings["validate"], content = best(lambda: validate_content(loaded))
     timings["parity"], _ = best(lambda: check_parity(content))
+    timings["references"], _ = best(lambda: check_references(content))
     timings["resolve"], document = best(lambda: resolve_document(content))
     environment = make_environment(project.theme)
     timings["render html"], _ = best(lambda: [
@@ -84,7 +86,8 @@ def main() -> None:
     print(f"{'stage':<12} share of a full build (both languages, HTML + PDF)")
     for name, seconds in timings.items():
         print(f"{name:<12} {seconds / total:6.1%}")
-    check = timings["load"] + timings["validate"] + timings["parity"] + timings["resolve"]
+    check = (timings["load"] + timings["validate"] + timings["parity"] + timings["references"]
+             + timings["resolve"])
     print(f"\ncheck / build            {check / total:6.3f}")
     print(f"PDF / HTML rendering     {timings['pdf'] / timings['render html']:6.1f}")
 
@@ -92,7 +95,7 @@ def main() -> None:
         doubled = Project(doubled_content(Path(folder)), project.theme)
         doubled_timings = stages(doubled)
     print("\nscaling: the same report with its body twice (2x paragraphs and footnotes)")
-    for name in ("load", "validate", "parity", "render html", "pdf"):
+    for name in ("load", "validate", "parity", "references", "render html", "pdf"):
         print(f"{name:<12} x{doubled_timings[name] / timings[name]:.2f}")
     print(f"{'total':<12} x{sum(doubled_timings.values()) / total:.2f}  (2.00 is linear)")
 

@@ -14,6 +14,7 @@ from .outputs.cache import RenderCache
 from .outputs.jobs import JobEvents, run_jobs
 from .parity import check_parity
 from .publish import output_lock, write_outputs
+from .references import check_references
 from .render import Theme
 from .resolve import Document, resolve_document
 from .translation.draft import with_placeholders
@@ -79,7 +80,8 @@ def check_report(project: Project, strict: bool = False, draft: bool = False,
     if draft:
         loaded = with_placeholders(loaded)
     content = validate_content(loaded)
-    problems = check_parity(content) if checks else []
+    # Unknown references would break rendering: checked even in a preview.
+    problems = check_references(content) + (check_parity(content) if checks else [])
     if draft:
         problems = [replace(problem, severity="warning") for problem in problems]
     if checks:

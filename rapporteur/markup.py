@@ -2,11 +2,13 @@
 
 Content is untrusted: raw HTML is shown as text, images are not markup at all, and only
 http(s), mailto and relative links become links. Footnote references ``[^id]`` render as the
-footnote's computed number, which the caller supplies in the render environment.
+footnote's computed number, which the caller supplies in the render environment; so do
+cross-references such as ``{rec:13,14}`` or ``{project:smart-ip}`` (rapporteur/references.py).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
@@ -40,6 +42,27 @@ def _footnote_reference(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("footnote_ref", "", 0)
         token.meta = {"id": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+# Any "{word:…}" is taken for a reference, so that a misspelled kind ("{recs:3}") is reported
+# rather than printed as it stands; references.py parses what stands after the colon.
+REFERENCE_PATTERN = re.compile(r"\{([a-z]+):([^{}\n]*)\}")
+
+
+def _reference(state: StateInline, silent: bool) -> bool:
+    # Not inside a link's text: a link in a link is no HTML. It stays text, which
+    # references.py reports.
+    if state.src[state.pos] != "{" or state.linkLevel > 0:
+        return False
+    match = REFERENCE_PATTERN.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("reference", "", 0)
+        token.meta = {"kind": match.group(1), "value": match.group(2)}
+        token.content = match.group()
     state.pos = match.end()
     return True
 
@@ -99,14 +122,21 @@ def _render_link_close(self, tokens, index, options, env) -> str:
     return self.renderToken(tokens, index, options, env)
 
 
+def _render_reference(self, tokens, index, options, env) -> str:
+    meta = tokens[index].meta
+    return env["render_reference"](meta["kind"], meta["value"])
+
+
 def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(["image", "html_inline", "html_block", "linkify"], ignoreInvalid=True)
     md.inline.ruler.before("link", "footnote_ref", _footnote_reference)
+    md.inline.ruler.before("link", "reference", _reference)
     md.core.ruler.push("bare_urls", _bare_urls)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
+    md.add_render_rule("reference", _render_reference)
     md.validateLink = validate_link
     return md
 
@@ -115,21 +145,32 @@ _RENDERER = _parser(is_allowed_link)
 _INSPECTOR = _parser(lambda url: True)
 
 
-def render_inline(text: str, render_footnote_ref: Callable[[str], str],
-                  rewrite_link: Callable[[str], str | None] | None = None) -> str:
-    """HTML for a one-block text (a paragraph, heading, footnote, list item).
+RenderReference = Callable[[str, str], str]
+"""HTML for a reference, from its kind and value ("rec", "13,14")."""
 
-    `rewrite_link`, if given, maps each link target to the one to write, or to None to show
-    the link's label as plain text.
-    """
+RewriteLink = Callable[[str], "str | None"]
+"""A link target as it is to be written, or None to show the link's label as plain text."""
+
+
+def _as_written(kind: str, value: str) -> str:
+    return f"{{{kind}:{value}}}".replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_inline(text: str, render_footnote_ref: Callable[[str], str],
+                  render_reference: RenderReference = _as_written,
+                  rewrite_link: RewriteLink | None = None) -> str:
+    """HTML for a one-block text (a paragraph, heading, footnote, list item)."""
     return _RENDERER.renderInline(text, {"render_footnote_ref": render_footnote_ref,
+                                         "render_reference": render_reference,
                                          "rewrite_link": rewrite_link})
 
 
 def render_blocks(text: str, render_footnote_ref: Callable[[str], str],
-                  rewrite_link: Callable[[str], str | None] | None = None) -> str:
+                  render_reference: RenderReference = _as_written,
+                  rewrite_link: RewriteLink | None = None) -> str:
     """HTML for a text of several blocks (paragraphs and bullet lists)."""
     return _RENDERER.render(text, {"render_footnote_ref": render_footnote_ref,
+                                   "render_reference": render_reference,
                                    "rewrite_link": rewrite_link})
 
 
@@ -157,6 +198,19 @@ def _references(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def footnote_ids(text: str) -> list[str]:
     """The footnote ids a text references (``[^id]`` rendered as a call), in order."""
     return list(_references(text)[0])
+
+
+def references(text: str) -> list[tuple[str, str]]:
+    """The references in a text, as (kind, value), in reading order; none inside code."""
+    return [(token.meta["kind"], token.meta["value"])
+            for block in _INSPECTOR.parse(text) for token in block.children or []
+            if token.type == "reference"]
+
+
+def plain_runs(text: str) -> list[str]:
+    """The runs of text a reader sees as written: outside references, code and link targets."""
+    return [token.content for block in _INSPECTOR.parse(text) for token in block.children or []
+            if token.type == "text"]
 
 
 def disallowed_links(text: str) -> list[str]:

@@ -247,10 +247,15 @@ class RecommendationsFile(Model):
     recommendations: Annotated[list[Recommendation], Field(min_length=1)]
 
 
+class Project(Model):
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]  # {project:ID} in the text
+    title: Localized
+
+
 class ProjectGroup(Model):
     status: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     title: Localized
-    projects: Annotated[list[Localized], Field(min_length=1)]
+    projects: Annotated[list[Project], Field(min_length=1)]
 
 
 class ProjectsFile(Model):
@@ -259,13 +264,15 @@ class ProjectsFile(Model):
 
 
 class GlossaryFile(Model):
-    terms: list[dict[str, str]]
+    # {zh: 2019 冠状病毒病, en: COVID-19, also: {zh: [冠状病毒病]}}: a form per language, and
+    # under `also` the other forms a language's text may use for the same term.
+    terms: list[dict[str, str | dict[str, list[str]]]]
 
 
 SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DateRange, DocumentHeader, AnnexFiles,
                                          EndMarkers, ReportFile, Item, ParagraphBlock,
                                          HeadingBlock, SectionFile, ExpectedResult, ResultsFile,
                                          Recommendation, RecommendationsFile, ProjectGroup,
-                                         ProjectsFile, GlossaryFile)
+                                         ProjectsFile, GlossaryFile, Project)
                       for name in model.model_fields})
 """Every key the schema knows, for "did you mean" hints."""

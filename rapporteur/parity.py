@@ -24,7 +24,7 @@ an expected result, a project name. The rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from babel import Locale
@@ -125,7 +125,7 @@ def elements(content: ValidContent) -> Iterator[Element]:
                       [(("groups", index, "title"), group.title)])
         for position, project in enumerate(group.projects):
             yield Element(source, f"project {position + 1} of group '{group.status}'",
-                          [(("groups", index, "projects", position), project)])
+                          [(("groups", index, "projects", position, "title"), project.title)])
 
     markers = content.report.end_markers
     yield Element(report, "end marker of the body", [(("end_markers", "body"), markers.body)])
@@ -187,6 +187,7 @@ _NOT_A_TERM = re.compile("(?<!世界)知识产权组织|副总干事办公室")
 class Term:
     forms: dict[str, str]
     line: int | None
+    also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other accepted forms
 
 
 def _term_pattern(form: str) -> re.Pattern:
@@ -202,17 +203,25 @@ def glossary_terms(content: ValidContent, first: str) -> list[Term]:
     if content.glossary is None or content.loaded.glossary is None:
         return []
     source = content.loaded.glossary
-    return [Term(forms, source.position(("terms", index))[0])
-            for index, forms in enumerate(content.glossary.terms)
-            if forms.get(first, "").strip()]
+    terms = []
+    for index, entry in enumerate(content.glossary.terms):
+        forms = {code: form for code, form in entry.items() if isinstance(form, str)}
+        also = entry.get("also")
+        if forms.get(first, "").strip():
+            terms.append(Term(forms, source.position(("terms", index))[0],
+                              {code: tuple(variants) for code, variants in also.items()}
+                              if isinstance(also, dict) else {}))
+    return terms
 
 
 # --- rule 2: URLs, document symbols and years ---------------------------------------------
 
-# A path segment (or a lang= parameter) naming a language: /zh/, /en/, /zh-hans/, ?lang=fr.
+# A path segment (or a lang= parameter) naming a language: /zh/, /en/, /zh-hans/, ?lang=fr;
+# or, as the UN's JIU names its files, a file name ending in a UN language: …_3_Chinese.pdf.
 _LANGUAGE_SEGMENT = re.compile(
     r"(?<=/)(?:ar|en|es|fr|ru|zh|ja|ko|pt|de)(?:[-_](?:hans|hant|cn|tw|hk))?(?=/|$)"
-    r"|(?<=[?&]lang=)[a-z]{2}(?:[-_][a-z]+)?", re.IGNORECASE)
+    r"|(?<=[?&]lang=)[a-z]{2}(?:[-_][a-z]+)?"
+    r"|(?<=_)(?:arabic|chinese|english|french|russian|spanish)(?=\.[a-z]+$)", re.IGNORECASE)
 # Uppercase letters and digits separated by "/", starting with a letter: CDIP/26/7, A/62/12.
 _SYMBOL = re.compile(r"(?<![A-Za-z0-9/_.-])[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)+(?![A-Za-z0-9/_])")
 _YEAR = re.compile(r"(?<![0-9.,])(?:19|20)[0-9]{2}(?![0-9])")
@@ -386,8 +395,9 @@ def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | 
             for term in terms_used(localized[first], terms, first):
                 form = term.forms.get(language, "").strip()
                 # A name may also be kept as the source writes it: "WIPO" in a Chinese text.
-                if (not form or form in reported or _says(translation, form)
-                        or _says(translation, term.forms[first])):
+                accepted = (form, term.forms[first], *term.also.get(language, ()))
+                if not form or form in reported or any(_says(translation, other)
+                                                       for other in accepted):
                     continue
                 reported.add(form)
                 where = f"{glossary.path.name}:{term.line}" if glossary and term.line else \

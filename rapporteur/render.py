@@ -8,7 +8,9 @@ in `locales/`, compiled in memory by Babel, so adding a language needs no code.
 from __future__ import annotations
 
 import gettext
+import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
@@ -23,6 +25,7 @@ from markupsafe import Markup
 
 from .errors import UsageError
 from .markup import render_blocks, render_inline
+from .references import parse_reference
 from .resolve import Document, Footnote
 
 Medium = Literal["screen", "print"]
@@ -59,12 +62,23 @@ def load_translations(theme: Theme, language: str) -> gettext.NullTranslations:
 class _Renderer:
     """Text filters for one language and medium; the footnote call/body HTML lives here."""
 
-    def __init__(self, document: Document, language: str, medium: Medium):
+    def __init__(self, document: Document, language: str, medium: Medium,
+                 reference_macros=None):
+        self.document = document
         self.language = language
         self.medium = medium
         self.footnotes = {note.id: note for note in document.footnotes}
         self.rewrite_link = (_print_link(document.header.base_url) if medium == "print"
                              else None)
+        self.reference_macros = reference_macros  # templates/_references.html, as a module
+
+    def reference(self, kind: str, value: str) -> str:
+        """A cross-reference's words and links, from the theme's _references.html."""
+        reference = parse_reference(kind, value)
+        if reference.kind == "project":
+            project = self.document.annex_ii.project(reference.id)
+            return str(self.reference_macros.project(reference, project))
+        return str(self.reference_macros.recommendations(reference))
 
     def footnote_call(self, note: Footnote) -> Markup:
         call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}">{0}</a>').format(
@@ -78,7 +92,7 @@ class _Renderer:
 
     def footnote_body(self, note: Footnote) -> Markup:
         return Markup(render_inline(note.text[self.language], self._no_nested_footnote,
-                                    self.rewrite_link))
+                                    self.reference, self.rewrite_link))
 
     def _footnote_ref(self, footnote_id: str) -> str:
         return str(self.footnote_call(self.footnotes[footnote_id]))
@@ -88,10 +102,12 @@ class _Renderer:
         raise AssertionError(f"validate lets no footnote reference another ({footnote_id})")
 
     def inline(self, text: dict[str, str]) -> Markup:
-        return Markup(render_inline(text[self.language], self._footnote_ref, self.rewrite_link))
+        return Markup(render_inline(text[self.language], self._footnote_ref, self.reference,
+                                    self.rewrite_link))
 
     def blocks(self, text: dict[str, str]) -> Markup:
-        return Markup(render_blocks(text[self.language], self._footnote_ref, self.rewrite_link))
+        return Markup(render_blocks(text[self.language], self._footnote_ref, self.reference,
+                                    self.rewrite_link))
 
     def plain(self, text: dict[str, str]) -> str:
         return text[self.language]
@@ -121,6 +137,28 @@ def make_environment(theme: Theme) -> Environment:
     return environment
 
 
+def _renderer(document: Document, language: str, medium: Medium, theme: Theme,
+              environment: Environment) -> _Renderer:
+    """The language's filters, with its catalogue installed in `environment`."""
+    translations = load_translations(theme, language)
+    environment.install_gettext_translations(translations, newstyle=True)
+    reference_macros = environment.get_template("_references.html").make_module(
+        {"lang": language})
+    return _Renderer(document, language, medium, reference_macros)
+
+
+def reading_text(document: Document, language: str,
+                 theme: Theme) -> Callable[[dict[str, str]], str]:
+    """A function giving a content text as a reader reads it: references written out in the
+    language's words, without markup or footnote calls (to compare the content with a source)."""
+    renderer = _renderer(document, language, "screen", theme, make_environment(theme))
+
+    def read(text: dict[str, str]) -> str:
+        rendered = render_inline(text[language], lambda footnote_id: "", renderer.reference)
+        return html.unescape(re.sub(r"<[^>]*>", "", rendered))
+    return read
+
+
 def render_language(document: Document, language: str, medium: Medium, theme: Theme,
                     links: dict[str, str] | None = None,
                     environment: Environment | None = None, part: str = "whole") -> str:
@@ -130,10 +168,8 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
     `part` is "whole" or one of PRINT_PARTS.
     """
     environment = environment or make_environment(theme)
-    translations = load_translations(theme, language)
-    environment.install_gettext_translations(translations, newstyle=True)
+    renderer = _renderer(document, language, medium, theme, environment)
     spec = document.language(language)
-    renderer = _Renderer(document, language, medium)
     template = environment.get_template("report.html")
     return template.render(
         doc=document,

@@ -1,7 +1,8 @@
 """Stage 3, resolve: number everything and link it up, producing the document the templates show.
 
 Paragraph, footnote and section numbers follow from the authors' order; annex rows are built
-from the recommendation and result data. Templates receive this `Document` and never count.
+from the recommendation and result data, each with the paragraphs that cite it. Templates
+receive this `Document` and never count.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from .model import DocumentHeader, LanguageSpec, ParagraphBlock
 from .numerals import format_number
 from .markup import footnote_ids
+from .references import body_references
 from .validate import ValidContent, paragraph_texts
 
 Localized = dict[str, str]
@@ -65,6 +67,14 @@ class LinkedResult:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A paragraph's reference to an annex row: {rec:13} in paragraph 27 cites "rec-13"."""
+
+    paragraph: int
+    target: str  # the annex row's anchor: "rec-13", "project-smart-ip-institutions"
+
+
+@dataclass(frozen=True)
 class RecommendationRow:
     number: int
     immediate: bool
@@ -72,6 +82,11 @@ class RecommendationRow:
     results: list[LinkedResult]
     star_note: Footnote | None = None  # the annex's note on "*", on the first starred row
     label_note: Footnote | None = None  # the annex's note on "link to expected results", row 1
+    cited_in: tuple[int, ...] = ()  # the numbers of the paragraphs that cite it, in order
+
+    @property
+    def anchor(self) -> str:
+        return f"rec-{self.number}"
 
 
 @dataclass(frozen=True)
@@ -91,10 +106,21 @@ class AnnexI:
 
 
 @dataclass(frozen=True)
+class Project:
+    id: str
+    title: Localized
+    cited_in: tuple[int, ...] = ()  # the numbers of the paragraphs that cite it, in order
+
+    @property
+    def anchor(self) -> str:
+        return f"project-{self.id}"
+
+
+@dataclass(frozen=True)
 class ProjectGroup:
     status: str
     title: Localized
-    projects: list[Localized]
+    projects: list[Project]
 
     @property
     def count(self) -> int:
@@ -105,6 +131,10 @@ class ProjectGroup:
 class AnnexII:
     title: Localized
     groups: list[ProjectGroup]
+
+    def project(self, project_id: str) -> Project:
+        return next(project for group in self.groups for project in group.projects
+                    if project.id == project_id)
 
 
 @dataclass(frozen=True)
@@ -117,6 +147,7 @@ class Document:
     end_of_body: Localized
     end_of_document: Localized
     draft: bool = False  # built with placeholders for missing or stale translations
+    citations: tuple[Citation, ...] = ()  # in reading order
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -184,17 +215,38 @@ def resolve_document(content: ValidContent) -> Document:
     recs = content.recommendations
     immediate_note = Footnote("annex-immediate", footnote_number + 1, recs.immediate_note)
     results_note = Footnote("annex-results", footnote_number + 2, recs.results_note)
+    citations = _citations(content)
+    cited = _cited_in(citations)
     first_immediate = next((rec.number for rec in recs.recommendations if rec.immediate), None)
     rows = [RecommendationRow(rec.number, rec.immediate, rec.text,
                               [linked(code) for code in rec.results],
                               star_note=immediate_note if rec.number == first_immediate else None,
-                              label_note=results_note if index == 0 else None)
+                              label_note=results_note if index == 0 else None,
+                              cited_in=cited.get(f"rec-{rec.number}", ()))
             for index, rec in enumerate(recs.recommendations)]
     annex_i = AnnexI(recs.title, rows, immediate_note, results_note)
 
     annex_ii = AnnexII(content.projects.title,
-                       [ProjectGroup(group.status, group.title, group.projects)
+                       [ProjectGroup(group.status, group.title,
+                                     [Project(project.id, project.title,
+                                              cited.get(f"project-{project.id}", ()))
+                                      for project in group.projects])
                         for group in content.projects.groups])
     markers = content.report.end_markers
     return Document(languages, content.report.document, sections, annex_i, annex_ii,
-                    markers.body, markers.document)
+                    markers.body, markers.document, citations=citations)
+
+
+def _citations(content: ValidContent) -> tuple[Citation, ...]:
+    """Each paragraph's citations, once per row, in reading order."""
+    found = [Citation(paragraph, target) for paragraph, reference in body_references(content)
+             for target in reference.targets]
+    return tuple(dict.fromkeys(found))
+
+
+def _cited_in(citations: tuple[Citation, ...]) -> dict[str, tuple[int, ...]]:
+    """Annex row anchor → the numbers of the paragraphs citing it."""
+    cited: dict[str, list[int]] = {}
+    for citation in citations:
+        cited.setdefault(citation.target, []).append(citation.paragraph)
+    return {target: tuple(paragraphs) for target, paragraphs in cited.items()}

@@ -258,7 +258,7 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
         seen.add(group.status)
         for position, project in enumerate(group.projects):
             # A project has one status: the same name twice is counted twice in the annex.
-            first = next((listed[key] for key in project.items() if key in listed), None)
+            first = next((listed[key] for key in project.title.items() if key in listed), None)
             if first is not None:
                 line, _ = projects_source.position(("groups",) + first)
                 problems.append(projects_source.problem(
@@ -267,7 +267,7 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
                         "" if first[0] == index else
                         f" under '{projects.groups[first[0]].status}'"),
                     f"it is on line {line}; a project is listed once, under its status"))
-            for key in project.items():
+            for key in project.title.items():
                 listed.setdefault(key, (index, "projects", position))
 
 

@@ -207,6 +207,16 @@ def test_a_glossary_term_matches_whatever_its_case_and_number(report):
     assert report.warnings() == []
 
 
+def test_a_glossary_term_accepts_the_other_forms_listed_under_also(report):
+    report.replace(SECTION, "zh: 第二项。", "zh: 第二项，关于发展议程。")
+    report.replace(SECTION, "en: the second item.", "en: the second item, on the DA agenda.")
+    report.add_glossary("{zh: 发展议程, en: Development Agenda, also: {en: [DA agenda]}}")
+    assert report.warnings() == []
+    report.write("glossary.yaml",
+                 "terms:\n  - {zh: 发展议程, en: Development Agenda, also: {en: [DA program]}}\n")
+    assert "does not say \"Development Agenda\"" in only(report.warnings()).message
+
+
 def test_strict_turns_a_glossary_warning_into_an_error(report):
     report.add_glossary("{zh: 发展议程, en: Development Agenda}")
     report.replace(SECTION, "zh: 第二项。", "zh: 第二项，关于发展议程。")

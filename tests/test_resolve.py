@@ -53,7 +53,8 @@ def test_annex_i_rows_link_result_codes_with_per_language_labels(tiny):
 
 
 def test_project_group_counts_are_computed(tiny):
-    tiny.replace("data/projects.yaml", "      - zh: 项目乙\n        en: Project B\n", "")
+    tiny.replace("data/projects.yaml", "      - id: project-b\n        title:\n          zh: 项目乙\n"
+                 "          en: Project B\n", "")
     document, _ = check_report(tiny.project)
     assert [(g.status, g.count) for g in document.annex_ii.groups] == [("completed", 1),
                                                                        ("ongoing", 1)]

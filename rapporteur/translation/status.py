@@ -85,10 +85,10 @@ def catalogue_status(locales: Path, language: str) -> tuple[CatalogueStatus, lis
         return CatalogueStatus(language, path, 0, 0, 0), problems
     with path.open("rb") as stream:
         catalogue = read_po(stream, locale=None)
-    expected: list[str] = []
+    expected: list[str | tuple[str, ...]] = []
     if template.is_file():
         with template.open("rb") as stream:
-            expected = [str(message.id) for message in read_po(stream) if message.id]
+            expected = [message.id for message in read_po(stream) if message.id]
     fuzzy = missing = 0
     for message in catalogue:
         if not message.id:
@@ -106,10 +106,11 @@ def catalogue_status(locales: Path, language: str) -> tuple[CatalogueStatus, lis
                                     f"template message \"{shown}\" is not translated",
                                     "write its msgstr", "warning"))
     for message_id in expected:
-        if message_id not in catalogue:
+        if message_id not in catalogue:  # a plural message by its singular, as gettext does
             missing += 1
+            shown = message_id if isinstance(message_id, str) else message_id[0]
             problems.append(Problem(path, None, None,
-                                    f"template message \"{message_id}\" is missing",
+                                    f"template message \"{shown}\" is missing",
                                     "run make messages, then translate it", "warning"))
     count = len([message for message in catalogue if message.id])
     return CatalogueStatus(language, path, count, fuzzy, missing), problems
