@@ -200,11 +200,12 @@ def test_only_the_first_unknown_codes_get_a_guess(tiny):
 
 
 def test_a_project_in_two_groups_names_the_first(tiny):
-    tiny.replace("data/projects.yaml", "- zh: 项目丙\n        en: Project C",
-                 "- zh: 项目丙\n        en: Project A")
+    tiny.replace("data/projects.yaml", "zh: 项目丙\n          en: Project C",
+                 "zh: 项目丙\n          en: Project A")
     problem = only_problem(tiny)
     assert problem.message == "this project is already listed under 'completed'"
-    assert problem.hint.startswith(f"it is on line {line_of(tiny, 'data/projects.yaml', '项目甲')};")
+    first = line_of(tiny, "data/projects.yaml", "- id: project-a")
+    assert problem.hint.startswith(f"it is on line {first};")
 
 
 def test_a_base_url_must_be_a_site_address(tiny):
