@@ -166,6 +166,21 @@ def load_yaml_file(path: Path, root: Path | None = None) -> SourceFile:
     Raises ContentError with a positioned Problem for anything malformed.
     """
     raw = read_confined(path, root if root is not None else path.parent)
+    parsed = _parsed.get(path)
+    if parsed is not None and parsed[0] == raw:
+        return parsed[1]
+    loaded = _parse(path, raw)
+    _parsed[path] = (raw, loaded)
+    return loaded
+
+
+# The last parse of each file, by its bytes. `serve` rebuilds after every save, and most files
+# have not changed since the build before: parsing them again would be most of a page's rebuild.
+# Later stages never change what they are given, so sharing a parse between builds is safe.
+_parsed: dict[Path, tuple[bytes, SourceFile]] = {}
+
+
+def _parse(path: Path, raw: bytes) -> SourceFile:
     if raw.startswith(codecs.BOM_UTF8):
         raise ContentError([Problem(path, 1, 1, "file starts with a byte order mark (BOM)",
                                     "save the file as UTF-8 without BOM")])

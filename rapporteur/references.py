@@ -128,7 +128,13 @@ def body_texts(content: ValidContent) -> Iterator[tuple[SourceFile, Location, di
 
 
 def _annex_texts(content: ValidContent) -> Iterator[tuple[SourceFile, Location, dict[str, str]]]:
+    """The texts outside the body: the report's header and end markers, and the annex data."""
     loaded = content.loaded
+    header = content.report.document
+    for key in ("original_language", "committee", "session", "place", "title", "prepared_by"):
+        yield loaded.report, ("document", key), getattr(header, key)
+    for key in ("body", "document"):
+        yield loaded.report, ("end_markers", key), getattr(content.report.end_markers, key)
     for index, recommendation in enumerate(content.recommendations.recommendations):
         yield loaded.recommendations, ("recommendations", index, "text"), recommendation.text
     for index, result in enumerate(content.results.results):
@@ -148,14 +154,11 @@ def _problem(source: SourceFile, location: Location, written: str, message: str,
     problem = source.problem(location, message, hint, severity)
     if problem.line is None:
         return problem
-    try:
-        lines = source.path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return problem
+    lines = source.lines
     for number in range(problem.line - 1, min(len(lines), problem.line + 200)):
         column = lines[number].find(written)
         if column >= 0:
-            return replace(problem, line=number + 1, column=column + 1)
+            return replace(problem, line=number + 1, column=column + 1, source_line=lines[number])
     return problem
 
 

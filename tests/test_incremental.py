@@ -138,3 +138,15 @@ def test_json_summary_and_print_html_for_reproducing_the_floor(tiny, capsys):
     again = json.loads(capsys.readouterr().out)
     assert again["rendered"] == []
     assert {file["path"]: file["written"] for file in again["files"]}["output/test-1-1.zh.pdf"] is False
+
+
+def test_a_preview_writes_the_pages_and_leaves_the_pdfs_as_they_were(cached):
+    pdfs = {name: (cached.output / name).read_bytes()
+            for name in ("test-1-1.zh.pdf", "test-1-1.en.pdf")}
+    cached.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
+                   "The second paragraph, previewed in 2021.")
+    result = cached.build(preview=True)
+    assert result.rendered == []
+    assert {path.name for path in result.written} == {"test-1-1.en.html"}
+    assert "previewed in 2021" in (cached.output / "test-1-1.en.html").read_text(encoding="utf-8")
+    assert {name: (cached.output / name).read_bytes() for name in pdfs} == pdfs

@@ -39,6 +39,7 @@ class BuildContext:
     theme: Theme
     languages: tuple[str, ...]
     keep_print_html: bool = False
+    preview: bool = False  # no render jobs wanted: an output may skip preparing them
     environment: Environment = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -30,7 +30,7 @@ class PdfOutput(Output):
 
     def render(self, context: BuildContext) -> Rendered:
         files: Rendered = {}
-        for language in context.languages:
+        for language in context.languages if not context.preview else ():
             parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
             target = context.file_name(language, "pdf")
             files[PurePosixPath(target)] = PdfJob(target, parts, context.theme.assets)
