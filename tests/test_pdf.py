@@ -10,6 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from rapporteur.build import check_report
+from rapporteur.outputs.pdf import render_pdf
+
+from conftest import THEME
 
 
 def squeeze(text: str) -> str:
@@ -58,6 +61,29 @@ def test_footnotes_stand_on_the_page_of_their_call(pdfs, document, lang):
             misplaced[note.number] = (call, body)
     assert misplaced == {}
     assert len(document.footnotes) == 99
+
+
+# Eight lines and a note fill the page; the next paragraph's first line does not fit. WeasyPrint
+# 66 to 70 move the note to page 2 to fit that line; the note must stay with its call on page 1.
+MOVED_NOTE = """<html lang="en"><style>
+@page { size: 200px 100px; margin: 0; @footnote { margin: 0; padding: 0 } }
+body { margin: 0; font: 10px/10px sans-serif }
+p { margin: 0; orphans: 1; widows: 1 }
+.note { float: footnote }
+</style>
+<p>1<br>2<br>3<br>4<br>5<br>6<br>7<br>8 <a id="call" href="#note">*</a><span class="note"
+id="note">note</span></p>
+<p>9<br>10</p>"""
+
+
+def test_a_note_is_not_moved_to_make_room_for_the_next_paragraph(tmp_path):
+    path = tmp_path / "moved-note.pdf"
+    path.write_bytes(render_pdf(MOVED_NOTE, THEME.assets))
+    reader = PdfReader(path)
+    pages = {name: reader.get_destination_page_number(destination) + 1
+             for name, destination in reader.named_destinations.items()}
+    assert pages == {"call": 1, "note": 1}
+    assert "9" in reader.pages[1].extract_text()
 
 
 def test_running_header_from_page_two(pdfs):

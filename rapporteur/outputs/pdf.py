@@ -22,6 +22,11 @@ from urllib.parse import unquote, urlsplit
 from ..errors import ContentError, Problem
 from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
+from .footnotes import EXPRESSION as FOOTNOTE_DECISION, keep_footnotes_with_their_calls
+
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged, with the metadata PDF/UA-1 asks for: what public bodies must circulate."""
 
 
 class PdfOutput(Output):
@@ -52,7 +57,10 @@ class PdfJob:
 
     def cache_key(self) -> str:
         digest = hashlib.sha256()
-        for piece in (renderer_fingerprint(), _folder_fingerprint(self.assets), *self.parts):
+        # What this module asks of WeasyPrint beyond the HTML changes the bytes too.
+        options = f"{PDF_VARIANT}\nfootnotes kept by replacing {FOOTNOTE_DECISION!r}"
+        for piece in (renderer_fingerprint(), options, _folder_fingerprint(self.assets),
+                      *self.parts):
             encoded = piece.encode("utf-8", "surrogatepass")
             digest.update(len(encoded).to_bytes(8, "big") + encoded)
         return digest.hexdigest()
@@ -68,8 +76,10 @@ def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
     """
     from weasyprint import HTML  # noqa: PLC0415 - see the module's docstring
 
+    keep_footnotes_with_their_calls()
+
     parts = [parts] if isinstance(parts, str) else list(parts)
-    fetcher = AssetsOnlyFetcher([assets])
+    fetcher = assets_only_fetcher([assets])
     base_url = assets.resolve().as_uri() + "/"
     documents = [HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
                  for html in parts]
@@ -80,28 +90,34 @@ def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
                                     "use only files from the templates' assets folder")
                             for url in dict.fromkeys(fetcher.refused)])
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-class AssetsOnlyFetcher:
-    """Lets the PDF renderer read files under the given folders and nothing else.
+def assets_only_fetcher(allowed_roots: list[Path]):
+    """A URL fetcher that reads files under the given folders and nothing else.
 
     Content is untrusted: a stylesheet or image pointing at file:///etc/passwd, at ../.., at a
     data: URL or at any network address is refused (never read), and the build then fails.
+    WeasyPrint wants a subclass of its own fetcher, hence the class made here, in the job.
     """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
-    def __init__(self, allowed_roots: list[Path]):
-        self.allowed_roots = [root.resolve() for root in allowed_roots]
-        self.refused: list[str] = []
+    class AssetsOnlyFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=("file",))
+            self.allowed_roots = [root.resolve() for root in allowed_roots]
+            self.refused: list[str] = []
 
-    def __call__(self, url: str, *args, **kwargs) -> dict:
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or not path.is_file() or not any(
-                path.is_relative_to(root) for root in self.allowed_roots):
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url}")
-        return {"string": path.read_bytes(), "redirected_url": path.as_uri()}
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or not path.is_file() or not any(
+                    path.is_relative_to(root) for root in self.allowed_roots):
+                self.refused.append(url)
+                raise ValueError(f"refused to fetch {url}")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    return AssetsOnlyFetcher()
 
 
 @lru_cache(maxsize=1)
