@@ -82,6 +82,7 @@ class DocumentHeader(Model):
     place: Localized
     title: Localized
     prepared_by: Localized
+    author: Localized | None = None  # the PDF's author; the theme's catalogue says who if unset
 
 
 class AnnexFiles(Model):

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import ContentError, Problem
 from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
+from .pdf_tags import complete_tagging
 from .footnotes import EXPRESSION as FOOTNOTE_DECISION, keep_footnotes_with_their_calls
 
 
@@ -90,7 +91,7 @@ def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
                                     "use only files from the templates' assets folder")
                             for url in dict.fromkeys(fetcher.refused)])
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
+    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT, finisher=complete_tagging)
 
 
 def assets_only_fetcher(allowed_roots: list[Path]):
