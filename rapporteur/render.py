@@ -23,6 +23,7 @@ from markupsafe import Markup
 from .errors import UsageError
 from .markup import render_blocks, render_inline
 from .resolve import Document, Footnote
+from .text import space_han_and_latin
 
 Medium = Literal["screen", "print"]
 
@@ -70,7 +71,9 @@ class _Renderer:
             # WeasyPrint floats this span to the foot of the page that holds the call.
             body = Markup('<span class="footnote" id="fn-{0}"><span class="fn-number">{0}</span>'
                           '{1}</span>').format(note.number, self.footnote_body(note))
-            return call + body
+            # A word joiner: Unicode lets a line break between a Han character and a digit, and
+            # no line may start with a call (nor with the punctuation that follows it).
+            return Markup("\u2060") + call + body
         return call
 
     def footnote_body(self, note: Footnote) -> Markup:
@@ -131,8 +134,9 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         plain=renderer.plain,
         footnote_call=renderer.footnote_call,
         footnote_body=renderer.footnote_body,
-        long_date=lambda date: format_date(date, "long", locale=spec.locale),
-        date_range=lambda start, end: format_interval(start, end, "yMMMd", locale=spec.locale),
+        long_date=lambda date: space_han_and_latin(format_date(date, "long", locale=spec.locale)),
+        date_range=lambda start, end: space_han_and_latin(
+            format_interval(start, end, "yMMMd", locale=spec.locale)),
         language_name=lambda code: Locale.parse(code).language_name,
         links=links or {},
         # The stylesheet is the project's own file, not content: it goes in unescaped.
