@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 
+import pdfua
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -147,3 +149,28 @@ def test_annex_i_notes_are_called_with_their_document_numbers(pdfs):
     """Notes 98 and 99 sit on recommendation 1's heading, with no generated marker beside."""
     assert pdfs["zh"].pages_with("建议1*98与预期成果的联系99")
     assert pdfs["en"].pages_with("Recommendation1*98Linktoexpectedresults99")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_is_tagged_for_assistive_technology(real_build, lang):
+    """PDF/UA-1: no error from the pdfua checker, and what pikepdf reads in the catalog."""
+    output, _ = real_build
+    path = output / f"cdip-28-2.{lang}.pdf"
+    report = pdfua.validate(str(path))
+    assert [(finding.rule_id, finding.message) for finding in report.findings] == []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root and root.MarkInfo.Marked is True
+        assert str(root.Lang) == lang and root.ViewerPreferences.DisplayDocTitle is True
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:title"].startswith("CDIP/28/2 – ")
+            assert xmp["dc:language"] == {lang} and xmp["dc:identifier"] == "CDIP/28/2"
+            assert xmp["dc:creator"] == [{"zh": "世界知识产权组织秘书处", "en": "WIPO Secretariat"}[lang]]
+            assert xmp["xmp:CreateDate"].startswith("2022-03-15")
+        links = [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
+                 if annotation.Subtype == "/Link"]
+        assert len(links) > 140 and all(str(link.get("/Contents", "")).strip() for link in links)
+        # A note call reads as the note itself, not as its anchor ("fn-2").
+        notes = {str(link.Dest): str(link.Contents) for link in links if "/Dest" in link}
+        assert len(notes) == 99 and not any(text.startswith("fn-") for text in notes.values())
+        assert notes["fn-98"].startswith("98")
