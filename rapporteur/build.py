@@ -90,7 +90,7 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     if unknown:
         raise UsageError(f"unknown language {', '.join(unknown)}: the report declares "
                          f"{', '.join(declared)}")
-    context = BuildContext(document, project.theme, languages, keep_print_html)
+    context = BuildContext(document, project.theme, languages, keep_print_html, project.content)
     files: dict[Path, tuple[str, bytes, float]] = {}
     jobs = {}
     for name in formats:

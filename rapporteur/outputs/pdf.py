@@ -14,16 +14,19 @@ import hashlib
 import importlib.metadata
 import os
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ContentError, Problem
 from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
-from .pdf_tags import complete_tagging
+from .fonts import language_fonts, uncovered
 from .footnotes import EXPRESSION as FOOTNOTE_DECISION, keep_footnotes_with_their_calls
+from .pdf_tags import complete_tagging
 
 
 PDF_VARIANT = "pdf/ua-1"
@@ -36,8 +39,10 @@ class PdfOutput(Output):
 
     def render(self, context: BuildContext) -> Rendered:
         files: Rendered = {}
+        problems = []
         for language in context.languages:
             parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
+            problems += missing_glyphs(context, language, parts)
             target = context.file_name(language, "pdf")
             files[PurePosixPath(target)] = PdfJob(target, parts, context.theme.assets)
             if context.keep_print_html:
@@ -45,7 +50,72 @@ class PdfOutput(Output):
                 for part, html in zip(PRINT_PARTS, parts):
                     name = context.file_name(language, f"{part}.print.html")
                     files[PurePosixPath(name)] = html.encode("utf-8")
+        if problems:
+            raise ContentError(problems)
         return files
+
+
+def missing_glyphs(context: BuildContext, language: str, parts: tuple[str, ...]) -> list[Problem]:
+    """A problem for each character of the language's PDF that its fonts cannot print.
+
+    Checked on the very text WeasyPrint receives (content, catalogue strings, dates), and
+    reported where the character stands in the content or the catalogue.
+    """
+    stylesheet_path = context.theme.assets / "report.css"
+    fonts = language_fonts(stylesheet_path.read_text(encoding="utf-8"), language)
+    text = "".join(_BodyText.of(html) for html in parts)
+    names = ", ".join(font.family for font in fonts) or "none"
+    problems = []
+    for char in uncovered(text, fonts):
+        name = unicodedata.name(char, "unnamed character")
+        file, line, column = (_first_occurrence(char, context, language)
+                              or (stylesheet_path, None, None))
+        problems.append(Problem(
+            file, line, column,
+            f"'{char}' (U+{ord(char):04X} {name}) is in no font of the {language} PDF ({names})",
+            "write it another way, or add a font that has it to the font-family of "
+            f"html:lang({language}) in the print stylesheet"))
+    return problems
+
+
+def _first_occurrence(char: str, context: BuildContext, language: str):
+    catalogue = context.theme.locales / language / "LC_MESSAGES" / "messages.po"
+    files = sorted(context.content.rglob("*.yaml")) if context.content else []
+    for path in [*files, catalogue]:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if char in line:
+                return path, number, line.index(char) + 1
+    return None
+
+
+class _BodyText(HTMLParser):
+    """The text of an HTML page's body: what is printed (no head, no styles)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.chunks)
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("head", "style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("head", "style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
 
 
 @dataclass(frozen=True)
