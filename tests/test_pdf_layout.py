@@ -139,6 +139,44 @@ def test_annex_i_pages_are_at_least_three_quarters_full(layouts, lang):
     assert {number: share for number, share in blank.items() if share > 0.25} == {}
 
 
+HEADINGS = {"zh": ("建议", "与预期成果的联系"), "en": ("Recommendation", "Link")}
+
+
+def recommendation_headings(layout: Layout, number: int, lang: str) -> list[tuple[float, str]]:
+    """(top, recommendation number) of each Annex I header row on a page."""
+    words = [word for line in layout.pages[number - 1] for word in line.words]
+    left, right = HEADINGS[lang]
+    tops = {round(word.y_min) for word in words if word.text == right}
+    return [(word.y_min, following.text.rstrip("*"))
+            for word, following in zip(words, words[1:])
+            if word.text == left and round(word.y_min) in tops]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_recommendation_breaks_only_after_its_first_lines_and_repeats_its_header(layouts, lang):
+    """A recommendation continued on the next page has its header row there again, and on its
+    first page its text and its first expected result have begun."""
+    layout = layouts[lang]
+    pages = annex_pages(layout, *LABELS[lang])
+    continued = []
+    for number, next_number in zip(pages, pages[1:]):
+        headings = recommendation_headings(layout, number, lang)
+        following = recommendation_headings(layout, next_number, lang)
+        if not headings or not following or following[0][1] != headings[-1][1]:
+            continue
+        continued.append(headings[-1][1])
+        top, _ = headings[-1]
+        words = [word for line in layout.pages[number - 1] for word in line.words]
+        size = next(word.height for word in words if word.y_min == top)
+        split = next(word.x_min for word in words  # where the results column starts
+                     if word.y_min == top and word.text == HEADINGS[lang][1]) - 2
+        below = [word for word in words  # the row's cells, not the notes under the table
+                 if word.y_min > top + 5 and word.height > 0.9 * size]
+        assert any(word.x_max < split for word in below), f"no text under {headings[-1]}"
+        assert any(word.x_min > split for word in below), f"no result under {headings[-1]}"
+    assert len(continued) >= 5  # rows do break, rather than leave half a page blank
+
+
 @pytest.mark.parametrize("lang, follows", [("zh", ("[后接附件一]", "[后接附件二]")),
                                            ("en", ("[AnnexIfollows]", "[AnnexIIfollows]"))])
 def test_each_annex_that_follows_another_is_announced(layouts, lang, follows):
