@@ -93,7 +93,7 @@ class _Renderer:
         return Markup(render_blocks(text[self.language], self._footnote_ref))
 
     def plain(self, text: dict[str, str]) -> str:
-        return text[self.language]
+        return space_han_and_latin(text[self.language])
 
 
 def make_environment(theme: Theme) -> Environment:
