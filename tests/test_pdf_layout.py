@@ -262,3 +262,30 @@ def test_english_quotes_are_typographic(real_build):
     assert text.count("“") > 50 and text.count("’") > 50
     urls = re.compile(r"\S*(?:www\.|https?://)\S*")
     assert re.findall("[\"']", urls.sub("", text)) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headings_keep_at_least_two_lines_under_them(layouts, real_build, lang):
+    """No heading stands at a page's foot alone or with a single line of its text under it."""
+    from rapporteur.resolve import Heading
+
+    layout = layouts[lang]
+    document = real_build[1].document
+    headings = [section.title[lang] for section in document.sections if section.title]
+    headings += [block.text[lang] for section in document.sections for block in section.blocks
+                 if isinstance(block, Heading)]
+    height = layout.body_height
+    squeeze = lambda text: re.sub(r"[\s*_\"'“”‘’]", "", text)  # noqa: E731
+    label = re.compile(r"^[IVX一二三四五六七八九十]+\.")
+    checked = 0
+    for heading in map(squeeze, headings):
+        for page in layout.pages:
+            body = [line for line in page if line.body_words(height)]
+            for index, line in enumerate(body):
+                text = label.sub("", squeeze(line.text))
+                if len(text) >= 6 and heading.startswith(text):  # its first (or only) line
+                    checked += 1
+                    rest = [other for other in body[index + 1:]
+                            if not heading.startswith(label.sub("", squeeze(other.text)))]
+                    assert len(rest) >= 2, heading
+    assert checked >= len(headings)
