@@ -68,7 +68,6 @@ def _cache(folder: Path | None) -> str:
     return f"{folder} ({len(entries)} entries, {size / 1e6:.1f} MB; safe to delete)"
 
 
-
 def _fontconfig_version() -> str:
     try:
         number = ctypes.CDLL("libfontconfig.so.1").FcGetVersion()

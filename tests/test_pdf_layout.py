@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pikepdf
 import pytest
 
+from rapporteur.resolve import Heading
+
 A4_HEIGHT = 841.89
 MARGIN = 2.2 / 2.54 * 72  # top and bottom page margins of the print stylesheet, in points
 CONTENT_TOP, CONTENT_BOTTOM = MARGIN, A4_HEIGHT - MARGIN
@@ -267,8 +269,6 @@ def test_english_quotes_are_typographic(real_build):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_headings_keep_at_least_two_lines_under_them(layouts, real_build, lang):
     """No heading stands at a page's foot alone or with a single line of its text under it."""
-    from rapporteur.resolve import Heading
-
     layout = layouts[lang]
     document = real_build[1].document
     headings = [section.title[lang] for section in document.sections if section.title]

@@ -25,16 +25,13 @@ import inspect
 EXPRESSION = "report = not context.in_column and can_break_now and not could_break_before"
 """The decision in `weasyprint.layout.block._linebox_layout` that moves placed notes away."""
 
-_applied = False
-
 
 def keep_footnotes_with_their_calls() -> None:
     """Never move a placed footnote to the next page to make room for a line of text."""
-    global _applied  # noqa: PLW0603 - a process applies the correction once
-    if _applied:
-        return
     from weasyprint.layout import block  # noqa: PLC0415 - WeasyPrint loads only to render
 
+    if getattr(block._linebox_layout, "keeps_footnotes", False):
+        return  # corrected earlier in this process
     source = inspect.getsource(block._linebox_layout)
     if source.count(EXPRESSION) != 1:
         raise RuntimeError(
@@ -44,4 +41,4 @@ def keep_footnotes_with_their_calls() -> None:
     corrected = source.replace(EXPRESSION, "report = False")
     # Compiled in the module's own namespace, so it calls the same helpers as the original.
     exec(compile(corrected, block.__file__, "exec"), block.__dict__)  # noqa: S102
-    _applied = True
+    block._linebox_layout.keeps_footnotes = True

@@ -28,7 +28,6 @@ from .fonts import language_fonts, uncovered
 from .footnotes import EXPRESSION as FOOTNOTE_DECISION, keep_footnotes_with_their_calls
 from .pdf_tags import complete_tagging
 
-
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with the metadata PDF/UA-1 asks for: what public bodies must circulate."""
 
@@ -68,8 +67,9 @@ def missing_glyphs(context: BuildContext, language: str, parts: tuple[str, ...])
     problems = []
     for char in uncovered(text, fonts):
         name = unicodedata.name(char, "unnamed character")
+        # Not found as typed (an escape in YAML, say): the content as a whole is at fault.
         file, line, column = (_first_occurrence(char, context, language)
-                              or (stylesheet_path, None, None))
+                              or (context.content or stylesheet_path, None, None))
         problems.append(Problem(
             file, line, column,
             f"'{char}' (U+{ord(char):04X} {name}) is in no font of the {language} PDF ({names})",
