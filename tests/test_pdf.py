@@ -174,3 +174,10 @@ def test_pdf_is_tagged_for_assistive_technology(real_build, lang):
         notes = {str(link.Dest): str(link.Contents) for link in links if "/Dest" in link}
         assert len(notes) == 99 and not any(text.startswith("fn-") for text in notes.values())
         assert notes["fn-98"].startswith("98")
+        # Each note is a /Note whose /ID is its call's destination, indexed in the /IDTree.
+        top = root.StructTreeRoot.K
+        top = top[0] if isinstance(top, pikepdf.Array) else top
+        tagged = {str(kid.ID) for area in top.K if area.S == "/NonStruct"
+                  for kid in area.K if isinstance(kid, pikepdf.Dictionary) and kid.S == "/Note"}
+        assert tagged == set(notes)
+        assert set(notes) <= {str(name) for name in root.StructTreeRoot.IDTree.Names[::2]}

@@ -25,7 +25,7 @@ from ..errors import ContentError, Problem
 from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
 from .fonts import language_fonts, uncovered
-from .footnotes import EXPRESSION as FOOTNOTE_DECISION, keep_footnotes_with_their_calls
+from .footnotes import keep_footnotes_with_their_calls
 from .pdf_tags import complete_tagging
 
 PDF_VARIANT = "pdf/ua-1"
@@ -128,10 +128,8 @@ class PdfJob:
 
     def cache_key(self) -> str:
         digest = hashlib.sha256()
-        # What this module asks of WeasyPrint beyond the HTML changes the bytes too.
-        options = f"{PDF_VARIANT}\nfootnotes kept by replacing {FOOTNOTE_DECISION!r}"
-        for piece in (renderer_fingerprint(), options, _folder_fingerprint(self.assets),
-                      *self.parts):
+        for piece in (renderer_fingerprint(), _code_fingerprint(),
+                      _folder_fingerprint(self.assets), *self.parts):
             encoded = piece.encode("utf-8", "surrogatepass")
             digest.update(len(encoded).to_bytes(8, "big") + encoded)
         return digest.hexdigest()
@@ -204,6 +202,17 @@ def renderer_fingerprint() -> str:
                  (("libpango-1.0.so.0", "pango_version_string"),
                   ("libharfbuzz.so.0", "hb_version_string"))]
     return "\n".join(versions + [installed_fonts()])
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """What this package asks of WeasyPrint beyond the HTML (options, the footnote correction,
+    the tagging finisher) changes the bytes too: the modules that do it are part of the key."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("pdf.py", "footnotes.py", "pdf_tags.py"):
+        digest.update(hashlib.sha256((here / name).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def installed_fonts() -> str:

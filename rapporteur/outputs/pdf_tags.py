@@ -8,6 +8,9 @@ assistive technology needs are missing, and `complete_tagging` (a `write_pdf` fi
   target, so a note call would be announced as "fn-62"; it now reads as the note's own text;
 - the scope of each table header cell (/Scope), so that "Link to expected results" is known to
   head its column;
+- notes tagged as notes: WeasyPrint tags the footnote area of a page as /NonStruct holding a
+  /Span per note; each becomes a /Note whose /ID is the note's anchor ("fn-62"), the target of
+  its call's link;
 - the language and the document symbol in the XMP metadata, beside the title.
 """
 
@@ -36,7 +39,32 @@ def complete_tagging(document, pdf) -> None:
         if mark is not None and box.element_tag == "th":
             scope = "/Row" if box.element.get("scope") == "row" else "/Column"
             mark["A"]["Scope"] = scope
+    _tag_notes(document, pdf)
+    _index_ids(pdf)
     _complete_xmp(document.metadata, pdf)
+
+
+def _tag_notes(document, pdf) -> None:
+    """Retag each page's footnotes (WeasyPrint's /Span in a /NonStruct) as /Note with an /ID."""
+    def get(reference):
+        return pdf.objects[int(reference.split()[0])]
+
+    page_numbers = {reference: number for number, reference in enumerate(pdf.page_references)}
+    root = get(pdf.catalog["StructTreeRoot"])
+    top = get(root["K"]) if not isinstance(root["K"], list) else get(root["K"][0])
+    for element in map(get, top["K"]):
+        if element["S"] != "/NonStruct" or "Pg" not in element:
+            continue
+        kids = [get(kid) for kid in element["K"] if not isinstance(kid, int)]
+        page = document.pages[page_numbers[element["Pg"]]]
+        notes = [box for area in page._page_box.children
+                 if type(area).__name__ == "FootnoteAreaBox" for box in area.children]
+        if not kids or len(kids) != len(notes) or any(kid["S"] != "/Span" for kid in kids):
+            continue  # not a footnote area (the cover is a /NonStruct of paragraphs)
+        for kid, note in zip(kids, notes):
+            kid["S"] = "/Note"
+            if note.element is not None and note.element.get("id"):
+                kid["ID"] = _string(note.element.get("id"))
 
 
 def _link_description(link, annotation, by_id) -> str:
@@ -63,6 +91,20 @@ def _string(text: str):
     import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
 
     return pydyf.String(text)
+
+
+def _index_ids(pdf) -> None:
+    """The /IDTree the PDF needs once structure elements have an /ID (notes, header cells)."""
+    import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
+
+    elements = {}
+    for element in pdf.objects:
+        if isinstance(element, dict) and element.get("Type") == "/StructElem" and "ID" in element:
+            elements[element["ID"].string] = element.reference
+    if elements:
+        names = [item for key in sorted(elements) for item in (_string(key), elements[key])]
+        root = pdf.objects[int(pdf.catalog["StructTreeRoot"].split()[0])]
+        root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(names)})
 
 
 def _complete_xmp(metadata, pdf) -> None:
