@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from rapporteur.build import check_report
 from rapporteur.outputs.pdf import render_pdf
+from rapporteur.render import render_language
 
 from conftest import THEME
 
@@ -181,3 +182,11 @@ def test_pdf_is_tagged_for_assistive_technology(real_build, lang):
                   for kid in area.K if isinstance(kid, pikepdf.Dictionary) and kid.S == "/Note"}
         assert tagged == set(notes)
         assert set(notes) <= {str(name) for name in root.StructTreeRoot.IDTree.Names[::2]}
+
+
+def test_a_note_call_is_joined_to_the_text_before_it(tiny):
+    """Unicode allows a line break between a Han character and a digit: a word joiner forbids
+    it before a call, so that no printed line starts with a call (and the "，" after it)."""
+    document = check_report(tiny.project)[0]
+    html = render_language(document, "zh", "print", THEME, part="body")
+    assert html.count('\u2060<a class="fn-call"') == html.count('<a class="fn-call"') > 0
