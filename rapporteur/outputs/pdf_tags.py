@@ -12,6 +12,10 @@ assistive technology needs are missing, and `complete_tagging` (a `write_pdf` fi
   /Span per note; each becomes a /Note whose /ID is the note's anchor ("fn-62"), the target of
   its call's link;
 - the language and the document symbol in the XMP metadata, beside the title.
+
+It reads what WeasyPrint leaves on its layout boxes (`link_annotation`, a table cell's `mark`,
+a page's footnote area) and the pydyf objects it is about to write: WeasyPrint's internals, not
+its API. `test_pdf_is_tagged_for_assistive_technology` tells when a release changes them.
 """
 
 from __future__ import annotations
