@@ -113,6 +113,9 @@ CASES = [
          "the file contains a control character"),
     Case("empty-blocks", OPENING, None, "blocks: []\n", OPENING, "blocks:",
          "List should have at least 1 item"),
+    Case("missing-glyph", OPENING, "The second paragraph, in 2021.",
+         "The second paragraph, in 2021 \U0001D11E.", OPENING, "2021 \U0001D11E",
+         "is in no font of the en PDF"),
 ]
 
 
