@@ -71,7 +71,8 @@ FOOTNOTE_REF_PATTERN = _FOOTNOTE_REF
 
 # Han ideographs only: next to full-width punctuation ("，2021") no space is wanted.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_LATIN_GAP = re.compile(f"(?<=[{_HAN}])[ \t]*(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[ \t]*(?=[{_HAN}])")
+_HAN_LATIN_GAP = re.compile(
+    f"(?<=[{_HAN}])[ \t]*(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[ \t]*(?=[{_HAN}])")
 
 
 def space_han_and_latin(text: str) -> str:

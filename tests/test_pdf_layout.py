@@ -62,7 +62,8 @@ class Layout:
         self.path = path
         xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True,
                              text=True, check=True).stdout
-        xml = re.sub(r"<!DOCTYPE[^>]*>", "", xml).replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
+        xml = re.sub(r"<!DOCTYPE[^>]*>", "", xml)
+        xml = xml.replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
         root = ElementTree.fromstring(xml)
         self.blocks: list[list[list[Line]]] = [
             [[Line(tuple(Word(word.text or "", *(float(word.get(key)) for key in

@@ -7,8 +7,8 @@ footnotes to the next page to make room for the line, instead of moving the line
 the paragraph's own lines: the first line of a paragraph that follows others at a page foot is
 such a line even with `orphans: 1`, although the whole paragraph could simply move to the next
 page. The footnotes it moves belong to calls already placed on the page, so they land one page
-after their calls (four Chinese and two English notes in CDIP/28/2). `tests/test_pdf.py` has a minimal
-reproduction.
+after their calls (four Chinese and two English notes in CDIP/28/2). `tests/test_pdf.py` has a
+minimal reproduction.
 
 The rule this report follows is the opposite: a note stands on the page of its call, and text
 gives way. Turning that decision off leaves WeasyPrint's older and still present breaking: the
