@@ -50,6 +50,8 @@ def complete_tagging(document, pdf) -> None:
 
 def _tag_notes(document, pdf) -> None:
     """Retag each page's footnotes (WeasyPrint's /Span in a /NonStruct) as /Note with an /ID."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox  # noqa: PLC0415
+
     def get(reference):
         return pdf.objects[int(reference.split()[0])]
 
@@ -62,7 +64,7 @@ def _tag_notes(document, pdf) -> None:
         kids = [get(kid) for kid in element["K"] if not isinstance(kid, int)]
         page = document.pages[page_numbers[element["Pg"]]]
         notes = [box for area in page._page_box.children
-                 if type(area).__name__ == "FootnoteAreaBox" for box in area.children]
+                 if isinstance(area, FootnoteAreaBox) for box in area.children]
         if not kids or len(kids) != len(notes) or any(kid["S"] != "/Span" for kid in kids):
             continue  # not a footnote area (the cover is a /NonStruct of paragraphs)
         for kid, note in zip(kids, notes):
