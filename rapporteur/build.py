@@ -112,7 +112,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     if unknown:
         raise UsageError(f"unknown language {', '.join(unknown)}: the report declares "
                          f"{', '.join(declared)}")
-    context = BuildContext(document, project.theme, languages, keep_print_html, preview)
+    context = BuildContext(document, project.theme, languages, keep_print_html, preview,
+                           project.content)
     files: dict[Path, tuple[str, bytes, float]] = {}
     jobs = {}
     for name in formats:

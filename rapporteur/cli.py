@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="print a machine-readable summary of the build on stdout")
     commands.add_parser("check", parents=[strictness],
                         help="validate the content without writing anything")
+    commands.add_parser("doctor", help="print the renderer's versions, the fonts of each "
+                                       "language's PDF and the cache location, for bug reports")
     serve = commands.add_parser(
         "serve", parents=[strictness, selection],
         help="build, serve the output on localhost, rebuild and reload the page on every change")
@@ -105,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             _report(warnings, root)
             print(f"ok: {len(document.paragraphs)} paragraphs, {len(document.footnotes)} "
                   f"footnotes, {len(document.annex_i.rows)} recommendations")
+            return 0
+        if arguments.command == "doctor":
+            from .doctor import diagnose
+            print(diagnose(project))
             return 0
         if arguments.command == "serve":
             from .serve import serve

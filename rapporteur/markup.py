@@ -18,7 +18,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .text import FOOTNOTE_REF_PATTERN, bare_urls
+from .text import FOOTNOTE_REF_PATTERN, bare_urls, space_han_and_latin
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
@@ -87,11 +87,24 @@ def _bare_urls(state: StateCore) -> None:
                     children.append(_text(token.content[position:start]))
                 href = url if "://" in url else "https://" + url
                 link_open = Token("link_open", "a", 1, attrs={"href": href})
-                children += [link_open, _text(url), Token("link_close", "a", -1)]
+                link_close = Token("link_close", "a", -1)
+                link_open.info = link_close.info = "auto"  # the typographer leaves these alone
+                children += [link_open, _text(url), link_close]
                 position = start + len(url)
             if position < len(token.content):
                 children.append(_text(token.content[position:]))
         block.children = children
+
+
+def _space_han_and_latin(state: StateCore) -> None:
+    """The report's one rule for spacing Chinese and Latin text (text.space_han_and_latin)."""
+    for block in state.tokens:
+        inside_link = 0
+        for token in block.children or []:
+            inside_link += token.type == "link_open"
+            inside_link -= token.type == "link_close"
+            if token.type == "text" and not inside_link:
+                token.content = space_han_and_latin(token.content)
 
 
 def _text(content: str) -> Token:
@@ -128,11 +141,15 @@ def _render_reference(self, tokens, index, options, env) -> str:
 
 
 def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # The typographer gives curly quotes, dashes and ellipses ("..." -> "…"), the same in every
+    # language so far: Chinese uses the same curly quotes as English.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["replacements", "smartquotes"])
     md.disable(["image", "html_inline", "html_block", "linkify"], ignoreInvalid=True)
     md.inline.ruler.before("link", "footnote_ref", _footnote_reference)
     md.inline.ruler.before("link", "reference", _reference)
-    md.core.ruler.push("bare_urls", _bare_urls)
+    md.core.ruler.before("replacements", "bare_urls", _bare_urls)  # URLs keep their "--" and "..."
+    md.core.ruler.push("space_han_and_latin", _space_han_and_latin)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)

@@ -148,6 +148,7 @@ class DocumentHeader(Model):
     # Where the site is published ("https://example.org/reports/"): relative links in the PDF
     # point there. Without it they are printed as text.
     base_url: Annotated[str, Field(pattern=BASE_URL_PATTERN, max_length=500)] | None = None
+    author: Localized | None = None  # the PDF's author; the theme's catalogue says who if unset
 
 
 class AnnexFiles(Model):

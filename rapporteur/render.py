@@ -27,6 +27,7 @@ from .errors import UsageError
 from .markup import render_blocks, render_inline
 from .references import parse_reference
 from .resolve import Document, Footnote
+from .text import space_han_and_latin
 
 Medium = Literal["screen", "print"]
 
@@ -77,7 +78,10 @@ class _Renderer:
         reference = parse_reference(kind, value)
         if reference.kind == "project":
             project = self.document.annex_ii.project(reference.id)
-            return str(self.reference_macros.project(reference, project))
+            # Typeset like any text (quotes, spacing), but inside the reference's own link.
+            words = render_inline(reference.text or project.title[self.language],
+                                  lambda footnote_id: "", rewrite_link=lambda href: None)
+            return str(self.reference_macros.project(project, Markup(words)))
         return str(self.reference_macros.recommendations(reference))
 
     def footnote_call(self, note: Footnote) -> Markup:
@@ -87,7 +91,9 @@ class _Renderer:
             # WeasyPrint floats this span to the foot of the page that holds the call.
             body = Markup('<span class="footnote" id="fn-{0}"><span class="fn-number">{0}</span>'
                           '{1}</span>').format(note.number, self.footnote_body(note))
-            return call + body
+            # A word joiner: Unicode lets a line break between a Han character and a digit, and
+            # no line may start with a call (nor with the punctuation that follows it).
+            return Markup("\u2060") + call + body
         return call
 
     def footnote_body(self, note: Footnote) -> Markup:
@@ -110,7 +116,7 @@ class _Renderer:
                                     self.rewrite_link))
 
     def plain(self, text: dict[str, str]) -> str:
-        return text[self.language]
+        return space_han_and_latin(text[self.language])
 
 
 def _print_link(base_url: str | None) -> Callable[[str], str | None]:
@@ -182,8 +188,9 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         plain=renderer.plain,
         footnote_call=renderer.footnote_call,
         footnote_body=renderer.footnote_body,
-        long_date=lambda date: format_date(date, "long", locale=spec.locale),
-        date_range=lambda start, end: format_interval(start, end, "yMMMd", locale=spec.locale),
+        long_date=lambda date: space_han_and_latin(format_date(date, "long", locale=spec.locale)),
+        date_range=lambda start, end: space_han_and_latin(
+            format_interval(start, end, "yMMMd", locale=spec.locale)),
         language_name=lambda code: Locale.parse(code).language_name,
         links=links or {},
         # The stylesheet is the project's own file, not content: it goes in unescaped.

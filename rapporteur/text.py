@@ -64,3 +64,19 @@ def bare_urls(text: str) -> list[tuple[str, int]]:
 FOOTNOTE_REF_PATTERN = _FOOTNOTE_REF
 """The syntax of a footnote call, ``[^id]``. Which calls a text holds is for the Markdown parser
 to say (`markup.footnote_ids`): a pattern on raw text would also see escaped ones and code."""
+
+
+# Han ideographs only: next to full-width punctuation ("，2021") no space is wanted.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_LATIN_GAP = re.compile(
+    f"(?<=[{_HAN}])[ \t]*(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])[ \t]*(?=[{_HAN}])")
+
+
+def space_han_and_latin(text: str) -> str:
+    """Exactly one space between a Han character and a Latin letter or digit ("在 2021 年").
+
+    The report's one rule for mixing scripts, applied when text is rendered, so that authors need
+    not be consistent (the source itself is not). Print sets Chinese flush left, so this space is
+    never stretched by justification.
+    """
+    return _HAN_LATIN_GAP.sub(" ", text)

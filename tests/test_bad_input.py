@@ -171,6 +171,9 @@ CASES = [
          "invisible line separator (U+2028)"),
     Case("next-line-character", SECTION, "A sub-heading", "A sub-\x85heading", SECTION,
          "A sub-", "invisible line separator (U+0085)"),
+    Case("missing-glyph", OPENING, "The second paragraph, in 2021.",
+         "The second paragraph, in 2021 \U0001D11E.", OPENING, "2021 \U0001D11E",
+         "is in no font of the en PDF"),
 ]
 
 

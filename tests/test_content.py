@@ -26,6 +26,8 @@ def squeeze(text: str) -> str:
     text = re.sub(r"\[\^[a-z0-9-]+\]", "", text)
     text = re.sub(r"^- ", "", text, flags=re.M)
     text = text.replace("\\", "").replace("*", "")
+    # The typographer curls a straight apostrophe (the source once writes ‘初创'): same text.
+    text = text.replace("\u2019", "'")
     return re.sub(r"\s+", "", text)
 
 

@@ -399,7 +399,7 @@ def test_a_reader_follows_a_reference_and_comes_back(browser_page, site, cited):
     page = browser_page
     page.goto(f"{site}/cdip-28-2.en.html")
     # Scrolled to: the element's top is on screen (at the very top unless the page ends first).
-    on_screen = "e => e.getBoundingClientRect().top >= 0 && " \
+    on_screen = "e => e.getBoundingClientRect().top > -1 && " \
                 "e.getBoundingClientRect().top < window.innerHeight - 20"
     for prefix in ("rec-", "project-"):
         target, citing = next((t, sorted(p)) for t, p in cited.items() if t.startswith(prefix))

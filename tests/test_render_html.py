@@ -88,9 +88,9 @@ def test_numbers_and_codes_are_real_text(pages):
 
 def test_header_block_is_localized(pages):
     zh, en = pages["zh"].text, pages["en"].text
-    assert "原文：英文" in zh and "日期：2022年3月15日" in zh
+    assert "原文：英文" in zh and "日期：2022 年 3 月 15 日" in zh  # text.space_han_and_latin
     assert "ORIGINAL: ENGLISH" in en and "DATE: MARCH 15, 2022" in en
-    assert "2022年5月16日至20日，日内瓦" in zh
+    assert "2022 年 5 月 16 日至 20 日，日内瓦" in zh
     assert "[后接附件一]" in zh and "[Annex I follows]" in en
 
 
@@ -107,7 +107,7 @@ def test_content_html_is_escaped_not_interpreted(tiny):
     html = (tiny.output / "test-1-1.en.html").read_text(encoding="utf-8")
     page = Page(html)
     assert "script" not in page.tags and "b" not in page.tags
-    assert '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' in html
+    assert '&lt;script&gt;alert(“x”)&lt;/script&gt;' in html  # curly: the typographer's
     assert "<script>alert" in page.text  # shown to the reader as text
     assert "https://example.org/?a=1&b=2" in page.hrefs
     assert "https://www.wipo.int/x_y" in page.hrefs

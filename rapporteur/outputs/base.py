@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import ClassVar, Protocol
 
 from jinja2 import Environment
@@ -40,6 +40,7 @@ class BuildContext:
     languages: tuple[str, ...]
     keep_print_html: bool = False
     preview: bool = False  # no render jobs wanted: an output may skip preparing them
+    content: Path | None = None  # the content folder, to point at a text found faulty late
     environment: Environment = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

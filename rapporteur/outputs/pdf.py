@@ -14,14 +14,22 @@ import hashlib
 import importlib.metadata
 import os
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ContentError, Problem
 from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
+from .fonts import language_fonts, uncovered
+from .footnotes import keep_footnotes_with_their_calls
+from .pdf_tags import complete_tagging
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged, with the metadata PDF/UA-1 asks for: what public bodies must circulate."""
 
 
 class PdfOutput(Output):
@@ -30,8 +38,10 @@ class PdfOutput(Output):
 
     def render(self, context: BuildContext) -> Rendered:
         files: Rendered = {}
+        problems = []
         for language in context.languages if not context.preview else ():
             parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
+            problems += missing_glyphs(context, language, parts)
             target = context.file_name(language, "pdf")
             files[PurePosixPath(target)] = PdfJob(target, parts, context.theme.assets)
             if context.keep_print_html:
@@ -39,7 +49,73 @@ class PdfOutput(Output):
                 for part, html in zip(PRINT_PARTS, parts):
                     name = context.file_name(language, f"{part}.print.html")
                     files[PurePosixPath(name)] = html.encode("utf-8")
+        if problems:
+            raise ContentError(problems)
         return files
+
+
+def missing_glyphs(context: BuildContext, language: str, parts: tuple[str, ...]) -> list[Problem]:
+    """A problem for each character of the language's PDF that its fonts cannot print.
+
+    Checked on the very text WeasyPrint receives (content, catalogue strings, dates), and
+    reported where the character stands in the content or the catalogue.
+    """
+    stylesheet_path = context.theme.assets / "report.css"
+    fonts = language_fonts(stylesheet_path.read_text(encoding="utf-8"), language)
+    text = "".join(_BodyText.of(html) for html in parts)
+    names = ", ".join(font.family for font in fonts) or "none"
+    problems = []
+    for char in uncovered(text, fonts):
+        name = unicodedata.name(char, "unnamed character")
+        # Not found as typed (an escape in YAML, say): the content as a whole is at fault.
+        file, line, column = (_first_occurrence(char, context, language)
+                              or (context.content or stylesheet_path, None, None))
+        problems.append(Problem(
+            file, line, column,
+            f"'{char}' (U+{ord(char):04X} {name}) is in no font of the {language} PDF ({names})",
+            "write it another way, or add a font that has it to the font-family of "
+            f"html:lang({language}) in the print stylesheet"))
+    return problems
+
+
+def _first_occurrence(char: str, context: BuildContext, language: str):
+    catalogue = context.theme.locales / language / "LC_MESSAGES" / "messages.po"
+    files = sorted(context.content.rglob("*.yaml")) if context.content else []
+    for path in [*files, catalogue]:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if char in line:
+                return path, number, line.index(char) + 1
+    return None
+
+
+class _BodyText(HTMLParser):
+    """The text of an HTML page's body: what is printed (no head, no styles)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.chunks)
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("head", "style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("head", "style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
 
 
 @dataclass(frozen=True)
@@ -52,7 +128,8 @@ class PdfJob:
 
     def cache_key(self) -> str:
         digest = hashlib.sha256()
-        for piece in (renderer_fingerprint(), _folder_fingerprint(self.assets), *self.parts):
+        for piece in (renderer_fingerprint(), _code_fingerprint(),
+                      _folder_fingerprint(self.assets), *self.parts):
             encoded = piece.encode("utf-8", "surrogatepass")
             digest.update(len(encoded).to_bytes(8, "big") + encoded)
         return digest.hexdigest()
@@ -68,8 +145,10 @@ def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
     """
     from weasyprint import HTML  # noqa: PLC0415 - see the module's docstring
 
+    keep_footnotes_with_their_calls()
+
     parts = [parts] if isinstance(parts, str) else list(parts)
-    fetcher = AssetsOnlyFetcher([assets])
+    fetcher = assets_only_fetcher([assets])
     base_url = assets.resolve().as_uri() + "/"
     documents = [HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
                  for html in parts]
@@ -80,28 +159,34 @@ def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
                                     "use only files from the templates' assets folder")
                             for url in dict.fromkeys(fetcher.refused)])
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT, finisher=complete_tagging)
 
 
-class AssetsOnlyFetcher:
-    """Lets the PDF renderer read files under the given folders and nothing else.
+def assets_only_fetcher(allowed_roots: list[Path]):
+    """A URL fetcher that reads files under the given folders and nothing else.
 
     Content is untrusted: a stylesheet or image pointing at file:///etc/passwd, at ../.., at a
     data: URL or at any network address is refused (never read), and the build then fails.
+    WeasyPrint wants a subclass of its own fetcher, hence the class made here, in the job.
     """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415
 
-    def __init__(self, allowed_roots: list[Path]):
-        self.allowed_roots = [root.resolve() for root in allowed_roots]
-        self.refused: list[str] = []
+    class AssetsOnlyFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=("file",))
+            self.allowed_roots = [root.resolve() for root in allowed_roots]
+            self.refused: list[str] = []
 
-    def __call__(self, url: str, *args, **kwargs) -> dict:
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or not path.is_file() or not any(
-                path.is_relative_to(root) for root in self.allowed_roots):
-            self.refused.append(url)
-            raise ValueError(f"refused to fetch {url}")
-        return {"string": path.read_bytes(), "redirected_url": path.as_uri()}
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or not path.is_file() or not any(
+                    path.is_relative_to(root) for root in self.allowed_roots):
+                self.refused.append(url)
+                raise ValueError(f"refused to fetch {url}")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    return AssetsOnlyFetcher()
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +202,17 @@ def renderer_fingerprint() -> str:
                  (("libpango-1.0.so.0", "pango_version_string"),
                   ("libharfbuzz.so.0", "hb_version_string"))]
     return "\n".join(versions + [installed_fonts()])
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """What this package asks of WeasyPrint beyond the HTML (options, the footnote correction,
+    the tagging finisher) changes the bytes too: the modules that do it are part of the key."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("pdf.py", "footnotes.py", "pdf_tags.py"):
+        digest.update(hashlib.sha256((here / name).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def installed_fonts() -> str:

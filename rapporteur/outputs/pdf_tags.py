@@ -1,0 +1,135 @@
+"""What WeasyPrint's tagged (PDF/UA-1) output leaves to us, added just before the PDF is written.
+
+WeasyPrint tags headings, paragraphs, lists, tables and links, and writes /Lang, MarkInfo,
+DisplayDocTitle and an XMP packet with the title and dates. Three things a reader with
+assistive technology needs are missing, and `complete_tagging` (a `write_pdf` finisher) adds them:
+
+- a description (/Contents) for every link that says where it goes: WeasyPrint uses the raw
+  target, so a note call would be announced as "fn-62"; it now reads as the note's own text;
+- the scope of each table header cell (/Scope), so that "Link to expected results" is known to
+  head its column;
+- notes tagged as notes: WeasyPrint tags the footnote area of a page as /NonStruct holding a
+  /Span per note; each becomes a /Note whose /ID is the note's anchor ("fn-62"), the target of
+  its call's link;
+- the language and the document symbol in the XMP metadata, beside the title.
+
+It reads what WeasyPrint leaves on its layout boxes (`link_annotation`, a table cell's `mark`,
+a page's footnote area) and the pydyf objects it is about to write: WeasyPrint's internals, not
+its API. `test_pdf_is_tagged_for_assistive_technology` tells when a release changes them.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree
+
+LINK_DESCRIPTION_LENGTH = 120
+"""A note's text is cut here in a link's description: enough to recognise it, short to hear."""
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+def complete_tagging(document, pdf) -> None:
+    """Finish WeasyPrint's PDF/UA output (called by `write_pdf(finisher=...)`)."""
+    boxes = [box for page in document.pages for box in page._page_box.descendants()]
+    by_id = {box.element.get("id"): box.element for box in boxes
+             if box.element is not None and box.element.get("id")}
+    for box in boxes:
+        annotation = getattr(box, "link_annotation", None)
+        if annotation is not None and box.element is not None:
+            annotation["Contents"] = _string(_link_description(box.element, annotation, by_id))
+        mark = getattr(box, "mark", None)  # the cell's structure element, set by WeasyPrint
+        if mark is not None and box.element_tag == "th":
+            scope = "/Row" if box.element.get("scope") == "row" else "/Column"
+            mark["A"]["Scope"] = scope
+    _tag_notes(document, pdf)
+    _index_ids(pdf)
+    _complete_xmp(document.metadata, pdf)
+
+
+def _tag_notes(document, pdf) -> None:
+    """Retag each page's footnotes (WeasyPrint's /Span in a /NonStruct) as /Note with an /ID."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox  # noqa: PLC0415
+
+    def get(reference):
+        return pdf.objects[int(reference.split()[0])]
+
+    page_numbers = {reference: number for number, reference in enumerate(pdf.page_references)}
+    root = get(pdf.catalog["StructTreeRoot"])
+    top = get(root["K"]) if not isinstance(root["K"], list) else get(root["K"][0])
+    for element in map(get, top["K"]):
+        if element["S"] != "/NonStruct" or "Pg" not in element:
+            continue
+        kids = [get(kid) for kid in element["K"] if not isinstance(kid, int)]
+        page = document.pages[page_numbers[element["Pg"]]]
+        notes = [box for area in page._page_box.children
+                 if isinstance(area, FootnoteAreaBox) for box in area.children]
+        if not kids or len(kids) != len(notes) or any(kid["S"] != "/Span" for kid in kids):
+            continue  # not a footnote area (the cover is a /NonStruct of paragraphs)
+        for kid, note in zip(kids, notes):
+            kid["S"] = "/Note"
+            if note.element is not None and note.element.get("id"):
+                kid["ID"] = _string(note.element.get("id"))
+
+
+def _link_description(link, annotation, by_id) -> str:
+    """A link to a place in the document reads as what is there; a web link as its own text."""
+    target = annotation.get("Dest")
+    if target is not None:
+        element = by_id.get(target.string)
+        if element is not None:
+            return _cut(_text(element))
+    return _cut(_text(link)) or str(annotation["A"]["URI"])
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _cut(text: str) -> str:
+    if len(text) <= LINK_DESCRIPTION_LENGTH:
+        return text
+    return text[:LINK_DESCRIPTION_LENGTH - 1].rstrip() + "…"
+
+
+def _string(text: str):
+    import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
+
+    return pydyf.String(text)
+
+
+def _index_ids(pdf) -> None:
+    """The /IDTree the PDF needs once structure elements have an /ID (notes, header cells)."""
+    import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
+
+    elements = {}
+    for element in pdf.objects:
+        if isinstance(element, dict) and element.get("Type") == "/StructElem" and "ID" in element:
+            elements[element["ID"].string] = element.reference
+    if elements:
+        names = [item for key in sorted(elements) for item in (_string(key), elements[key])]
+        root = pdf.objects[int(pdf.catalog["StructTreeRoot"].split()[0])]
+        root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(names)})
+
+
+def _complete_xmp(metadata, pdf) -> None:
+    """Add dc:language and dc:identifier (the symbol) to the XMP packet WeasyPrint wrote."""
+    stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    packet = b"".join(stream.stream)
+    match = re.search(rb"<rdf:RDF.*</rdf:RDF>", packet, re.DOTALL)
+    rdf = ElementTree.fromstring(match.group(0))
+    values = (("language", metadata.lang, "Bag"),
+              ("identifier", metadata.custom.get("dcterms.identifier"), None))
+    for name, value, container in values:
+        if not value:
+            continue
+        description = ElementTree.SubElement(rdf, f"{{{RDF}}}Description",
+                                             {f"{{{RDF}}}about": ""})
+        element = ElementTree.SubElement(description, f"{{{DC}}}{name}")
+        if container:
+            element = ElementTree.SubElement(
+                ElementTree.SubElement(element, f"{{{RDF}}}{container}"), f"{{{RDF}}}li")
+        element.text = value
+    rdf_bytes = ElementTree.tostring(rdf, encoding="utf-8")  # no XML declaration in UTF-8
+    stream.stream = [packet[:match.start()] + rdf_bytes + packet[match.end():]]
