@@ -8,6 +8,7 @@ is passed in the validation context, so a new language is data, not code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, Union
 
 from babel import Locale, UnknownLocaleError
@@ -72,6 +73,14 @@ class DateRange(Model):
     end: dt.date
 
 
+def _check_base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s\"'<>\\]+/", value):
+        raise PydanticCustomError(
+            "base_url", "'{value}' is not a site address: write it as https://host/path/, "
+            "ending with '/'", {"value": value})
+    return value
+
+
 class DocumentHeader(Model):
     symbol: Annotated[str, Field(min_length=1, max_length=40)]
     original_language: Localized  # the name of the original language, in each language
@@ -82,6 +91,10 @@ class DocumentHeader(Model):
     place: Localized
     title: Localized
     prepared_by: Localized
+    # For the published site: the address it will live at (canonical and Open Graph URLs) and
+    # a summary for search engines and link previews (else the first paragraph is used).
+    base_url: Annotated[str, AfterValidator(_check_base_url)] | None = None
+    summary: Localized | None = None
 
 
 class AnnexFiles(Model):

@@ -56,10 +56,11 @@ class BuildContext:
         return {language.code: self.file_name(language.code, "html")
                 for language in self.document.languages}
 
-    def page(self, language: str, medium: Medium, part: str = "whole") -> str:
+    def page(self, language: str, medium: Medium, part: str = "whole",
+             template: str = "report.html", **extra) -> str:
         links = self.page_names if medium == "screen" else None
         return render_language(self.document, language, medium, self.theme, links,
-                               self.environment, part)
+                               self.environment, part, template, **extra)
 
 
 class Output(ABC):

@@ -1,0 +1,126 @@
+"""The published site: a static folder to copy to any host or open from disk.
+
+`site/index.html` offers every language; each language has its report page, its PDF (the same
+jobs as the `pdf` format, so a build renders each PDF once), the annexes as open data, and a
+search index built with Pagefind. Every link is relative, so the folder works from a sub-path
+and from file://; nothing is loaded from outside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from markupsafe import Markup
+
+from ..render import language_tag, load_translations
+from .base import BuildContext, Output, Rendered
+from .data import annex_data, plain_inline
+from .pdf import PdfOutput
+from .search import search_index
+
+SITE = PurePosixPath("site")
+LANDING = "index.html"
+DESCRIPTION_LENGTH = 160  # characters: about what search engines and link previews show
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language's files on the site, as the pages link them."""
+
+    code: str
+    tag: str  # BCP 47, for lang and hreflang: "zh-Hans"
+    page: str
+    pdf: str
+    data: tuple[tuple[str, str, str], ...]  # (annex, format, file), e.g. ("annex-1", "CSV", …)
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What a site page shows beyond the report: its neighbours, downloads and metadata."""
+
+    landing: str
+    editions: tuple[Edition, ...]
+    base_url: str | None
+
+    def edition(self, code: str) -> Edition:
+        return next(edition for edition in self.editions if edition.code == code)
+
+    def url(self, name: str) -> str | None:
+        """The absolute address of a site file, when the report declares where it lives."""
+        return self.base_url + ("" if name == LANDING else name) if self.base_url else None
+
+
+class SiteOutput(Output):
+    name = "site"
+    description = "a static site: landing page, report pages, PDFs, open data, search"
+
+    def render(self, context: BuildContext) -> Rendered:
+        site = site_info(context)
+        files: Rendered = {}
+        pages = {edition.code: context.page(edition.code, "screen", template="site/page.html",
+                                            site=site, description=description(context,
+                                                                               edition.code))
+                 for edition in site.editions}
+        for code, html in pages.items():
+            files[SITE / site.edition(code).page] = html.encode("utf-8")
+        files[SITE / LANDING] = landing_page(context, site).encode("utf-8")
+        for path, job in PdfOutput().render(context).items():
+            if path.suffix == ".pdf":
+                files[SITE / path] = job
+        for name, data in annex_data(context).items():
+            files[SITE / "data" / name] = data
+        assets = context.theme.assets
+        for asset in sorted(assets.rglob("*")):
+            if asset.is_file():
+                files[SITE.joinpath("assets", *asset.relative_to(assets).parts)] = \
+                    asset.read_bytes()
+        tags = {edition.page: edition.tag for edition in site.editions}
+        for name, data in search_index({page: (tags[page], html)
+                                        for page, html in ((site.edition(code).page, html)
+                                                           for code, html in pages.items())
+                                        }).items():
+            files[SITE / "pagefind" / name] = data
+        return files
+
+
+def site_info(context: BuildContext) -> SiteInfo:
+    editions = []
+    for code in context.languages:
+        data = tuple((annex, extension.upper(),
+                      f"data/{context.file_name(code, f'{annex}.{extension}')}")
+                     for annex in ("annex-1", "annex-2") for extension in ("csv", "json"))
+        editions.append(Edition(code, language_tag(context.document.language(code).locale),
+                                context.file_name(code, "html"), context.file_name(code, "pdf"),
+                                data))
+    return SiteInfo(LANDING, tuple(editions), context.document.header.base_url)
+
+
+def description(context: BuildContext, language: str) -> str:
+    """The declared summary, else the first paragraph, cut at a word near 160 characters."""
+    header = context.document.header
+    source = header.summary or context.document.paragraphs[0].text
+    text = " ".join(plain_inline(source[language]).split())
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    cut = text[:DESCRIPTION_LENGTH]
+    if " " in cut[DESCRIPTION_LENGTH // 2:]:
+        cut = cut.rsplit(" ", 1)[0]  # Latin text: end on a whole word
+    return cut.rstrip(" ,;:，；：、") + "…"
+
+
+def landing_page(context: BuildContext, site: SiteInfo) -> str:
+    """Every language's card, each rendered in its own language, on one page."""
+    environment = context.environment
+    cards = []
+    for edition in site.editions:
+        environment.install_gettext_translations(load_translations(context.theme, edition.code),
+                                                 newstyle=True)
+        cards.append(Markup(environment.get_template("site/_edition.html").render(
+            doc=context.document, edition=edition, site=site,
+            title=plain_inline(context.document.header.title[edition.code]),
+            description=description(context, edition.code))))
+    first = site.editions[0]
+    return environment.get_template("site/index.html").render(
+        doc=context.document, site=site, cards=cards, lang_tag=first.tag,
+        description=description(context, first.code))
