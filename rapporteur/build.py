@@ -107,7 +107,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
         sources[path] = results[path].source
-    written = set(write_outputs({path: data for path, (_, data, _) in files.items()}))
+    owned = [output / folder for name in formats for folder in REGISTRY[name].owned_folders]
+    written = set(write_outputs({path: data for path, (_, data, _) in files.items()}, owned))
     return BuildResult(document, [
         OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
         for path, (name, _, seconds) in files.items()],

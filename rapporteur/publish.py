@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 _TEMPORARY_SUFFIX = ".rapporteur-tmp"
 
 
-def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write every output atomically; returns the files whose content changed."""
+def write_outputs(outputs: dict[Path, bytes], owned: Iterable[Path] = ()) -> list[Path]:
+    """Write every output atomically; returns the files whose content changed.
+
+    Folders in `owned` hold nothing but this build's files (a search index named by content
+    hashes): once the new files are in place, the files of earlier builds there are removed.
+    """
     for folder in {target.parent for target in outputs}:
         # A build killed between writing and renaming leaves its temporaries: clear them.
         for stale in folder.glob(f".*{_TEMPORARY_SUFFIX}") if folder.is_dir() else []:
@@ -37,6 +42,10 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
         for temporary, target in staged:
             os.chmod(temporary, 0o644)
             os.replace(temporary, target)
+        for folder in owned:
+            for stale in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if stale.is_file() and stale not in outputs:
+                    stale.unlink(missing_ok=True)
         return [target for _, target in staged]
     finally:
         for temporary, _ in staged:

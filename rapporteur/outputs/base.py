@@ -68,6 +68,8 @@ class Output(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
+    owned_folders: ClassVar[tuple[PurePosixPath, ...]] = ()
+    """Folders that hold only this format's files of the latest build (see write_outputs)."""
 
     @abstractmethod
     def render(self, context: BuildContext) -> Rendered:

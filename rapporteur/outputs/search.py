@@ -75,6 +75,7 @@ class _Records(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.records: list[Record] = []
         self.open: list[tuple[str, str | None, bool]] = []  # (tag, record id, skipped)
+        self.open_classes: list[set[str]] = []
         self.texts: dict[str, list[str]] = {}
         self.section_title = ""
 
@@ -85,9 +86,12 @@ class _Records(HTMLParser):
         element_id = attributes.get("id") or ""
         record = element_id if element_id and (
             RECORD_ID.fullmatch(element_id) or tag in ("h2", "h3")) else None
+        if tag in ("h1", "h2") and not record:
+            record = f"#{tag}"  # a title for the records that follow, not a record itself
         classes = set((attributes.get("class") or "").split())
         skipped = bool(classes & SKIPPED_CLASSES) or any(skip for _, _, skip in self.open)
         self.open.append((tag, record, skipped))
+        self.open_classes.append(classes)
         if record:
             self.texts[record] = []
 
@@ -96,12 +100,18 @@ class _Records(HTMLParser):
             return
         while self.open:
             open_tag, record, _ = self.open.pop()
+            if self.open_classes.pop() & {"section-number", "para-number"}:
+                self.handle_data(" ")  # "七." then the title: keep them apart
             if record:
                 text = " ".join("".join(self.texts.pop(record)).split())
-                if tag == "h2":
+                if tag in ("h1", "h2"):
                     self.section_title = text
-                if text:
-                    self.records.append(Record(record, self.section_title or text, text))
+                if text and not record.startswith("#"):
+                    title = self.section_title or text
+                    if record.startswith(("para-", "fn-", "rec-")):
+                        # "VII. IP and Innovation Ecosystems Sector · 71"
+                        title = f"{title} · {record.split('-')[1]}"
+                    self.records.append(Record(record, title, text))
             if open_tag == tag:
                 break
 

@@ -54,6 +54,7 @@ class SiteInfo:
 class SiteOutput(Output):
     name = "site"
     description = "a static site: landing page, report pages, PDFs, open data, search"
+    owned_folders = (SITE / "pagefind",)  # its files are named by content hashes
 
     def render(self, context: BuildContext) -> Rendered:
         site = site_info(context)

@@ -101,14 +101,16 @@
   async function load() {
     if (!pagefind) {
       pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
-      await pagefind.options({ excerptLength: 24 });
+      // The records' URLs are file names: resolved below against this page, not the host root.
+      await pagefind.options({ excerptLength: 24, baseUrl: "/" });
       await pagefind.init();
       // Each page searches its own language first; the other languages' indexes join in.
       const own = document.documentElement.lang.toLowerCase();
       for (const link of switcher) {
         const language = (link.getAttribute("hreflang") || "").toLowerCase();
         if (language && language !== own) {
-          await pagefind.mergeIndex(new URL("pagefind/", document.baseURI).href, { language });
+          await pagefind.mergeIndex(new URL("pagefind/", document.baseURI).href,
+                                   { language, baseUrl: "/" });
         }
       }
     }
