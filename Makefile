@@ -18,6 +18,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 setup: system $(VENV)/.installed
+	@scripts/ensure-test-tools.sh
 
 system:
 	@scripts/ensure-system-packages.sh

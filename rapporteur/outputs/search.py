@@ -8,11 +8,14 @@ what is found. Pagefind's extended build splits Chinese into words.
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import json
 import re
+import subprocess
+import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import IO
 
 # The parts of a page that are found on their own: these, and every heading with an id.
 RECORD_ID = re.compile(r"(para|fn|rec)-\d+")
@@ -32,13 +35,13 @@ class Record:
 
 def search_index(pages: dict[str, tuple[str, str]]) -> dict[str, bytes]:
     """Pagefind's files for `pages` (file name → (language tag, HTML)), by their file name."""
-    records = {page: records_of(html) for page, (_, html) in pages.items()}
-    files = asyncio.run(_index(
-        [(page, tag.lower(), record) for page, (tag, _) in pages.items()
-         for record in records[page]]))
+    records = [{"type": "AddRecord", "url": f"{page}#{record.anchor}", "content": record.text,
+                "language": tag.lower(), "meta": {"title": record.title}, "filters": None,
+                "sort": None}
+               for page, (tag, html) in pages.items() for record in records_of(html)]
     out = {}
-    for file in files:
-        name, data = file["path"], file["content"]
+    for file in _PagefindService().index(records):
+        name, data = file["path"], base64.b64decode(file["content"])
         if UNUSED_FILES.fullmatch(name):
             continue
         if name == "pagefind-entry.json":
@@ -49,16 +52,76 @@ def search_index(pages: dict[str, tuple[str, str]]) -> dict[str, bytes]:
     return dict(sorted(out.items()))
 
 
-async def _index(records: list[tuple[str, str, Record]]) -> list[dict]:
-    from pagefind.index import PagefindIndex  # noqa: PLC0415 - starts a service: only when asked
+class _PagefindService:
+    """Pagefind's binary in its service mode, spoken to directly.
 
-    async with PagefindIndex() as index:
-        for page, language, record in records:
-            await index.add_custom_record(url=f"{page}#{record.anchor}", content=record.text,
-                                          language=language, meta={"title": record.title})
-        files = await index.get_files()
-        await index.delete_index()  # nothing to write to disk: the builder writes the files
-    return files
+    The messages are base64-encoded JSON, each ended by a comma, both ways. The `pagefind`
+    package's own client waits 0.1 s between reading two answers, which for a record per
+    paragraph is about a minute; here every record is sent at once and the answers read as they
+    come (a thread writes, so neither side's pipe can fill up and block the other).
+    """
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable  # noqa: PLC0415 - only when a site is built
+
+        executable = get_executable()
+        if executable is None:
+            raise RuntimeError("Pagefind's binary is missing: reinstall 'pagefind[extended]'")
+        self.executable = executable
+        self.next_id = 0
+        self.buffer = bytearray()  # what was read of the answers and not yet taken
+        self.searched = 0  # how far the buffer is known to hold no comma
+
+    def _message(self, payload: dict) -> bytes:
+        self.next_id += 1
+        request = {"message_id": self.next_id, "payload": payload}
+        return base64.b64encode(json.dumps(request).encode("utf-8")) + b","
+
+    def index(self, records: list[dict]) -> list[dict]:
+        with subprocess.Popen([str(self.executable), "--service"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as service:
+            stdin, stdout = service.stdin, service.stdout
+            assert stdin is not None and stdout is not None
+            try:
+                stdin.write(self._message({"type": "NewIndex", "config": None}))
+                stdin.flush()
+                index_id = self._answer(stdout)["index_id"]
+                messages = [self._message({**record, "index_id": index_id})
+                            for record in records]
+                messages.append(self._message({"type": "GetFiles", "index_id": index_id}))
+                writer = threading.Thread(target=self._write, args=(stdin, messages))
+                writer.start()
+                while True:
+                    answer = self._answer(stdout)
+                    if answer["type"] == "GetFiles":
+                        break
+                writer.join()
+                return answer["files"]
+            finally:
+                stdin.close()
+                service.wait(timeout=30)
+
+    @staticmethod
+    def _write(stdin: IO[bytes], messages: list[bytes]) -> None:
+        for message in messages:
+            stdin.write(message)
+        stdin.flush()
+
+    def _answer(self, stdout: IO[bytes]) -> dict:
+        """The next answer's payload; an error is raised with Pagefind's message."""
+        while (end := self.buffer.find(b",", self.searched)) < 0:
+            self.searched = len(self.buffer)
+            chunk = stdout.read1(1 << 20)
+            if not chunk:
+                raise RuntimeError("Pagefind stopped before it answered")
+            self.buffer += chunk
+        message = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        self.searched = 0
+        payload = json.loads(base64.b64decode(message))["payload"]
+        if payload.get("type") == "Error":
+            raise RuntimeError(f"Pagefind: {payload.get('message')}")
+        return payload
 
 
 def records_of(html: str) -> list[Record]:

@@ -17,40 +17,59 @@
   keepPlace(location.hash.slice(1));
   window.addEventListener("hashchange", () => keepPlace(location.hash.slice(1)));
 
-  // ... and follows what is in view while reading: the topmost numbered paragraph, heading,
-  // recommendation or note that crosses the upper part of the window.
-  const places = document.querySelectorAll(
-    "main .para[id], main h2[id], main h3[id], main tbody[id], main aside li[id], main section.annex[id]");
+  // ... and follows what is in view while reading: the first paragraph, heading, note or
+  // recommendation that starts in the upper half of the window, else the one being read.
+  const places = Array.from(document.querySelectorAll(
+    "main .para[id], main h2[id], main h3[id], main tbody[id], main aside li[id], main section.annex[id]"));
   const tocLinks = new Map();
   document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
     tocLinks.set(link.getAttribute("href").slice(1), link);
   });
-  if ("IntersectionObserver" in window && places.length) {
-    const visible = new Set();
-    const observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (entry.isIntersecting) visible.add(entry.target); else visible.delete(entry.target);
+  function placeInView() {
+    // The anchor the reader followed stays their place while it is in the upper half.
+    const target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target) {
+      const top = target.getBoundingClientRect().top;
+      if (top >= 0 && top < window.innerHeight / 2) return target;
+    }
+    let current = null;
+    for (const place of places) {
+      const top = place.getBoundingClientRect().top;
+      if (top >= 0) {
+        if (top < window.innerHeight / 2 || !current) current = place;
+        break;
       }
-      let top = null;
-      for (const element of visible) {
-        if (!top || (top.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING)) {
-          top = element;
-        }
-      }
-      if (!top) return;
-      keepPlace(top.id);
-      const section = top.closest("section.section[id], section.annex[id]");
-      for (const [anchor, link] of tocLinks) {
-        if (section && anchor === section.id) link.setAttribute("aria-current", "location");
-        else link.removeAttribute("aria-current");
-      }
-    }, { rootMargin: "0px 0px -60% 0px" });
-    places.forEach((place) => observer.observe(place));
+      current = place;
+    }
+    return current;
   }
+  let pending = false;
+  const bar = document.querySelector(".site-bar");
+  function follow() {
+    pending = false;
+    // A reader who scrolls up to a switcher that is not pinned is on the way to it: the place
+    // they left stays the place.
+    if (bar && getComputedStyle(bar).position !== "sticky" && bar.getBoundingClientRect().bottom > 0) {
+      return;
+    }
+    const place = placeInView();
+    if (!place) return;
+    keepPlace(place.id);
+    const section = place.closest("section.section[id], section.annex[id]");
+    for (const [anchor, link] of tocLinks) {
+      if (section && anchor === section.id) link.setAttribute("aria-current", "location");
+      else link.removeAttribute("aria-current");
+    }
+  }
+  window.addEventListener("scroll", () => {
+    if (!pending) { pending = true; window.requestAnimationFrame(follow); }
+  }, { passive: true });
 
   // On a phone the contents start folded, and fold again once a section is picked.
   if (toc) {
     if (narrow.matches) toc.open = false;
+    // Wide, the contents are a side column with no summary to open them by: keep them open.
+    narrow.addEventListener("change", () => { toc.open = !narrow.matches; });
     toc.addEventListener("click", (event) => {
       if (event.target.closest("a") && narrow.matches) toc.open = false;
     });
@@ -143,7 +162,11 @@
     if (!query) { status.textContent = ""; return; }
     if (location.protocol === "file:") { status.textContent = form.dataset.searchFromFile; return; }
     const found = await (await load()).search(query);
-    const results = await Promise.all(found.results.slice(0, 10).map((result) => result.data()));
+    const own = location.pathname.split("/").pop();
+    const results = (await Promise.all(found.results.slice(0, 20).map((result) => result.data())))
+      // This page's language first: the other languages' matches follow.
+      .map((data, rank) => [data.url.split("#")[0].endsWith("/" + own) ? rank : rank + 1000, data])
+      .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, data]) => data);
     if (ticket !== latest) return;
     status.textContent = results.length ? "" : form.dataset.noResults;
     for (const data of results) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the npm packages the site tests use into .test-tools/ (git-ignored), once:
+# axe-core (the accessibility rules, injected into pages by Playwright) and vnu-jar (the Nu
+# HTML checker, run with Debian's headless JRE from system-packages.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools=.test-tools
+wanted="axe-core@4.14.1 vnu-jar@26.9.27"
+if [[ -f "$tools/.installed" && "$(cat "$tools/.installed")" == "$wanted" ]]; then
+  exit 0
+fi
+command -v npm >/dev/null || { echo "npm is missing: install Node.js with npm" >&2; exit 1; }
+mkdir -p "$tools"
+npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error $wanted
+echo "$wanted" > "$tools/.installed"
