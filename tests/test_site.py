@@ -265,9 +265,15 @@ def test_printing_from_the_browser_shows_the_report_alone(page, site, tmp_path):
     page.emulate_media(media="print")
     for selector in (".site-bar", "nav.toc", "nav.languages", "a.permalink"):
         assert not page.locator(selector).first.is_visible(), selector
-    link = page.locator("#fn-1 a[href^='https://']")
-    after = link.evaluate("e => getComputedStyle(e, '::after').content")
-    assert "https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=541373" in after
+    # A link that shows its address prints it once; a link with other text gets it after.
+    bare = page.locator("#fn-1 a[href^='https://']")
+    assert bare.evaluate("e => getComputedStyle(e, '::after').content") == "none"
+    named = page.evaluate("""() => {
+        const link = document.createElement("a");
+        link.href = "https://www.wipo.int/plan"; link.textContent = "the plan";
+        document.querySelector("#para-5 p").append(link);
+        return getComputedStyle(link, "::after").content; }""")
+    assert named == '" (https://www.wipo.int/plan)"'
     pdf = page.pdf(path=str(tmp_path / "printed.pdf"))
     assert pdf.startswith(b"%PDF")
 

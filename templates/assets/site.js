@@ -65,6 +65,14 @@
     if (!pending) { pending = true; window.requestAnimationFrame(follow); }
   }, { passive: true });
 
+  // A link that shows its own address needs it no second time in print (site.css).
+  document.querySelectorAll("main a[href^='http']").forEach((link) => {
+    const bare = (address) => address.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
+    if (bare(link.textContent) === bare(link.getAttribute("href"))) {
+      link.classList.add("shows-address");
+    }
+  });
+
   // On a phone the contents start folded, and fold again once a section is picked.
   if (toc) {
     if (narrow.matches) toc.open = false;
