@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from rapporteur.errors import ContentError
+from rapporteur.outputs.search import records_of, search_index
 
 VNU = Path(__file__).resolve().parent.parent / ".test-tools" / "node_modules" / "vnu-jar" \
     / "build" / "dist" / "vnu.jar"
@@ -105,3 +106,16 @@ def test_the_nu_html_checker_finds_no_error(real_build):
     messages = json.loads(checked.stderr or checked.stdout)["messages"]
     assert [(Path(m.get("url", "")).name, m.get("lastLine"), m["message"])
             for m in messages] == []
+
+
+def test_search_records_are_the_pages_parts_and_the_entry_file_comes_last(real_build):
+    site = real_build[0] / "site"
+    html = (site / "cdip-28-2.en.html").read_text(encoding="utf-8")
+    records = {record.anchor: record for record in records_of(html)}
+    assert records["para-24"].title == "I. Regional and National Development Sector · 24"
+    assert "Mozambique" in records["para-24"].text and "25" not in records["para-24"].text[:4]
+    assert records["rec-7"].text.startswith("Recommendation 7*")
+    assert len([anchor for anchor in records if anchor.startswith("fn-")]) == 99
+    # Written last, so that a build killed while writing leaves the old index whole.
+    files = search_index({"cdip-28-2.en.html": ("en", html)})
+    assert list(files)[-1] == "pagefind-entry.json"

@@ -49,7 +49,10 @@ def search_index(pages: dict[str, tuple[str, str]]) -> dict[str, bytes]:
             data = json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False,
                               separators=(",", ":")).encode("utf-8")
         out[name] = data
-    return dict(sorted(out.items()))
+    # The entry file, which names the index files to load, is written last: until it is
+    # replaced, a killed build leaves the previous index working (its files are removed only
+    # after every new file is in place).
+    return dict(sorted(out.items(), key=lambda item: (item[0] == "pagefind-entry.json", item)))
 
 
 class _PagefindService:
