@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from pypdf import PdfReader
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for a closed network: no background services trying to reach the outside.
@@ -274,8 +275,12 @@ def test_printing_from_the_browser_shows_the_report_alone(page, site, tmp_path):
         document.querySelector("#para-5 p").append(link);
         return getComputedStyle(link, "::after").content; }""")
     assert named == '" (https://www.wipo.int/plan)"'
-    pdf = page.pdf(path=str(tmp_path / "printed.pdf"))
-    assert pdf.startswith(b"%PDF")
+    page.pdf(path=str(tmp_path / "printed.pdf"), format="A4")
+    printed = PdfReader(tmp_path / "printed.pdf")
+    first, second = (printed.pages[index].extract_text() for index in (0, 1))
+    assert "Search" not in first and "中文" not in first and "Contents" not in first
+    lines = second.splitlines()
+    assert "CDIP/28/2" in lines and "2" in lines  # the running header and the page number
 
 
 def test_head_metadata(page, site):
