@@ -294,6 +294,7 @@ def test_head_metadata(page, site):
     assert description.startswith("本文件载有总干事关于发展议程") and len(description) <= 161
     assert head.locator("meta[property='og:title']").get_attribute("content").startswith(
         "CDIP/28/2")
+    assert head.locator("meta[property='og:locale']").get_attribute("content") == "zh_CN"
     assert head.locator("link[rel=icon]").get_attribute("href") == "assets/favicon.svg"
     assert any(url.endswith("/assets/favicon.svg") for url in page.requests)
     assert page.locator("a.download").get_attribute("href") == "cdip-28-2.zh.pdf"

@@ -24,6 +24,7 @@ SKIPPED_CLASSES = {"fn-call", "permalink", "fn-back", "para-number", "visually-h
 # Pagefind's own UI: the site has a small search box of its own instead.
 UNUSED_FILES = re.compile(r"pagefind-(component-ui|modular-ui|ui|highlight)\.(js|css)")
 VOID_TAGS = {"br", "col", "img", "input", "meta", "link", "hr", "wbr"}
+BLOCK_TAGS = {"p", "li", "td", "th", "div", "h2", "h3", "span"}
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,9 @@ class _Records(HTMLParser):
             return
         while self.open:
             open_tag, record, _ = self.open.pop()
-            if self.open_classes.pop() & {"section-number", "para-number"}:
-                self.handle_data(" ")  # "七." then the title: keep them apart
+            if self.open_classes.pop() & {"section-number", "para-number"} or \
+                    open_tag in BLOCK_TAGS:
+                self.handle_data(" ")  # "七." then the title, or two list items: keep apart
             if record:
                 text = " ".join("".join(self.texts.pop(record)).split())
                 if tag in ("h1", "h2"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from babel import Locale
 from markupsafe import Markup
 
 from ..render import language_tag, load_translations
@@ -30,6 +31,7 @@ class Edition:
 
     code: str
     tag: str  # BCP 47, for lang and hreflang: "zh-Hans"
+    og_locale: str  # Open Graph's form, language and territory: "zh_CN"
     page: str
     pdf: str
     data: tuple[tuple[str, str, str], ...]  # (annex, format, file), e.g. ("annex-1", "CSV", …)
@@ -91,7 +93,9 @@ def site_info(context: BuildContext) -> SiteInfo:
         data = tuple((annex, extension.upper(),
                       f"data/{context.file_name(code, f'{annex}.{extension}')}")
                      for annex in ("annex-1", "annex-2") for extension in ("csv", "json"))
-        editions.append(Edition(code, language_tag(context.document.language(code).locale),
+        locale = Locale.parse(context.document.language(code).locale)
+        editions.append(Edition(code, language_tag(str(locale)),
+                                "_".join(filter(None, (locale.language, locale.territory))),
                                 context.file_name(code, "html"), context.file_name(code, "pdf"),
                                 data))
     return SiteInfo(LANDING, tuple(editions), context.document.header.base_url)
