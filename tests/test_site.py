@@ -235,6 +235,23 @@ def test_from_file_the_site_opens_and_search_says_it_needs_a_server(browser, out
     page.context.close()
 
 
+def test_without_javascript_everything_but_search_works(browser, site):
+    page = open_page(browser, PHONE, java_script_enabled=False)
+    page.goto(site + "index.html")
+    assert page.url.endswith("index.html")  # no language picked: the reader chooses
+    page.click("a[data-language=en]")
+    assert page.locator("nav.toc details").get_attribute("open") is not None
+    assert not page.locator("form.search").is_visible()  # rather than a box that does nothing
+    page.click("nav.toc a[href='#section-2']")
+    assert in_view(page, "#section-2 h2")
+    page.click("#fnref-25")
+    assert in_view(page, "#fn-25")
+    page.click("nav.languages a[hreflang=zh-Hans]")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("name, viewport", [("index.html#languages", DESKTOP), (EN, DESKTOP),
                                             (ZH, DESKTOP), (ZH, PHONE)])
 def test_axe_finds_no_violation(browser, site, name, viewport):

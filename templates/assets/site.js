@@ -120,6 +120,7 @@
   // opened on disk: there the box says so instead of failing silently.
   const form = document.querySelector("form.search");
   if (!form) return;
+  form.hidden = false;
   const input = form.querySelector("input");
   const status = form.querySelector(".search-status");
   const list = form.querySelector(".search-results");
