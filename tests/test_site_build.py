@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from rapporteur.errors import ContentError
+from rapporteur.outputs.jobs import JobEvents
 from rapporteur.outputs.search import records_of, search_index
 
 VNU = Path(__file__).resolve().parent.parent / ".test-tools" / "node_modules" / "vnu-jar" \
@@ -119,3 +120,15 @@ def test_search_records_are_the_pages_parts_and_the_entry_file_comes_last(real_b
     # Written last, so that a build killed while writing leaves the old index whole.
     files = search_index({"cdip-28-2.en.html": ("en", html)})
     assert list(files)[-1] == "pagefind-entry.json"
+
+
+def test_the_site_and_the_pdf_format_share_one_render_per_pdf(tiny):
+    events = JobEvents()  # records the renders that start
+    events.labels = []
+    events.started = events.labels.append
+    result = tiny.build(formats=["pdf", "site"], use_cache=False, events=events)
+    assert sorted(events.labels) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]  # once each
+    for language in ("zh", "en"):
+        assert (tiny.output / f"test-1-1.{language}.pdf").read_bytes() == \
+            (tiny.output / "site" / f"test-1-1.{language}.pdf").read_bytes()
+    assert len(result.outputs) == len(set(result.outputs))
