@@ -215,6 +215,7 @@ def test_search_finds_the_paragraph_in_either_language(page, site):
         hrefs = results.evaluate_all("links => links.map(a => a.href)")
         assert site + page_name + "#para-24" in hrefs, hrefs
         assert set(hrefs) <= {site + page_name + "#para-24", site + page_name + "#fn-25"}
+        assert page.locator(".search-status").inner_text() == f"Results: {len(hrefs)}"
     results.first.click()
     page.wait_for_load_state()
     assert in_view(page, "#" + page.url.split("#")[1])

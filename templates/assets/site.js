@@ -177,7 +177,9 @@
       .map((data, rank) => [data.url.split("#")[0].endsWith("/" + own) ? rank : rank + 1000, data])
       .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, data]) => data);
     if (ticket !== latest) return;
-    status.textContent = results.length ? "" : form.dataset.noResults;
+    // Said by screen readers (the status is a live region), shown to everyone.
+    status.textContent = results.length
+      ? form.dataset.results.replace("{count}", found.results.length) : form.dataset.noResults;
     for (const data of results) {
       const item = document.createElement("li");
       const link = document.createElement("a");
