@@ -73,11 +73,13 @@ class SiteOutput(Output):
                 files[SITE / path] = job
         for name, data in annex_data(context).items():
             files[SITE / "data" / name] = data
-        assets = context.theme.assets
-        for asset in sorted(assets.rglob("*")):
-            if asset.is_file():
-                files[SITE.joinpath("assets", *asset.relative_to(assets).parts)] = \
-                    asset.read_bytes()
+        # The report's assets (shared with the PDF), then the site's own (kept apart, so that
+        # changing a script of the site does not change what the PDF's cache key covers).
+        for assets in (context.theme.assets, context.theme.templates / "site" / "assets"):
+            for asset in sorted(assets.rglob("*")):
+                if asset.is_file():
+                    files[SITE.joinpath("assets", *asset.relative_to(assets).parts)] = \
+                        asset.read_bytes()
         tags = {edition.page: edition.tag for edition in site.editions}
         for name, data in search_index({page: (tags[page], html)
                                         for page, html in ((site.edition(code).page, html)
