@@ -9,7 +9,15 @@ wanted="axe-core@4.14.1 vnu-jar@26.9.27"
 if [[ -f "$tools/.installed" && "$(cat "$tools/.installed")" == "$wanted" ]]; then
   exit 0
 fi
-command -v npm >/dev/null || { echo "npm is missing: install Node.js with npm" >&2; exit 1; }
+if ! command -v npm >/dev/null; then
+  # Debian's nodejs comes without npm (NodeSource's brings its own, hence not in the list).
+  if [[ $(id -u) -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm
+  else
+    echo "npm is missing: sudo apt-get install -y npm" >&2
+    exit 1
+  fi
+fi
 mkdir -p "$tools"
 npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error $wanted
 echo "$wanted" > "$tools/.installed"
