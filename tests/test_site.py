@@ -178,6 +178,17 @@ def test_headings_paragraphs_notes_and_recommendations_have_permalinks(page, sit
     assert page.locator("a.permalink").first.is_visible()
 
 
+def test_the_first_tab_offers_a_skip_link_to_the_report(page, site):
+    page.goto(site + EN)
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    assert skip.evaluate("e => e === document.activeElement") and in_view(page, "a.skip-link")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")  # the next stop is inside the report, not the bar again
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
 def test_a_contents_link_lands_on_its_section(page, site):
     page.goto(site + EN)
     toc = page.locator("nav.toc")
