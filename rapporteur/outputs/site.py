@@ -60,17 +60,15 @@ class SiteOutput(Output):
 
     def render(self, context: BuildContext) -> Rendered:
         site = site_info(context)
-        files: Rendered = {}
-        pages = {edition.code: context.page(edition.code, "screen", template="site/page.html",
-                                            site=site, description=description(context,
-                                                                               edition.code))
+        pages = {edition.page: context.page(edition.code, "screen", template="site/page.html",
+                                            site=site,
+                                            description=description(context, edition.code))
                  for edition in site.editions}
-        for code, html in pages.items():
-            files[SITE / site.edition(code).page] = html.encode("utf-8")
+        files: Rendered = {SITE / page: html.encode("utf-8") for page, html in pages.items()}
         files[SITE / LANDING] = landing_page(context, site).encode("utf-8")
         for path, job in PdfOutput().render(context).items():
             if path.suffix == ".pdf":
-                files[SITE / path] = job
+                files[SITE / path] = job  # the pdf format's very jobs: rendered once
         for name, data in annex_data(context).items():
             files[SITE / "data" / name] = data
         # The report's assets (shared with the PDF), then the site's own (kept apart, so that
@@ -81,10 +79,8 @@ class SiteOutput(Output):
                     files[SITE.joinpath("assets", *asset.relative_to(assets).parts)] = \
                         asset.read_bytes()
         tags = {edition.page: edition.tag for edition in site.editions}
-        for name, data in search_index({page: (tags[page], html)
-                                        for page, html in ((site.edition(code).page, html)
-                                                           for code, html in pages.items())
-                                        }).items():
+        index = search_index({page: (tags[page], html) for page, html in pages.items()})
+        for name, data in index.items():
             files[SITE / "pagefind" / name] = data
         return files
 
