@@ -18,6 +18,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 setup: system $(VENV)/.installed
+	@scripts/ensure-test-tools.sh
 
 system:
 	@scripts/ensure-system-packages.sh
@@ -31,7 +32,7 @@ $(VENV)/.installed: pyproject.toml
 # Refresh the message catalogues after changing a template string.
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot templates
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d locales --statistics
 
 bench: setup

@@ -46,7 +46,7 @@ class OutputFile:
 
     path: Path
     format: str
-    source: Literal["built", "cached"]
+    source: Literal["built", "cached", "shared"]
     written: bool
     seconds: float
 
@@ -97,7 +97,7 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                  formats: Iterable[str] = FORMATS, strict: bool = False,
                  use_cache: bool = True, keep_print_html: bool = False,
                  events: JobEvents | None = None, preview: bool = False, draft: bool = False,
-                 write: Callable[[dict[Path, bytes]], list[Path]] = write_outputs) -> BuildResult:
+                 write: Callable[[dict[Path, bytes], list[Path]], list[Path]] = write_outputs) -> BuildResult:
     """Build the requested languages and formats into `output`, all or nothing.
 
     A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity and
@@ -130,8 +130,9 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
         sources[path] = results[path].source
+    owned = [output / folder for name in formats for folder in REGISTRY[name].owned_folders]
     with output_lock(output):
-        written = set(write({path: data for path, (_, data, _) in files.items()}))
+        written = set(write({path: data for path, (_, data, _) in files.items()}, owned))
     return BuildResult(document, [
         OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
         for path, (name, _, seconds) in files.items()],

@@ -37,6 +37,9 @@ class ProgressEvents(JobEvents):
             self.progress.update(self.tasks[label], total=1, completed=1)
 
 
+_FOLDER_ROWS = 20  # more files than this in one folder are summed up in one row
+
+
 def _shown(path: Path, output: Path) -> str:
     """`output/cdip-28-2.en.pdf`: the path as the user names the output folder."""
     return str(path.relative_to(output.parent)) if path.is_relative_to(output.parent) else str(path)
@@ -49,7 +52,21 @@ def print_summary(result: BuildResult, output: Path, console: Console) -> None:
     table.add_column("render")
     table.add_column("file on disk")
     table.add_column("time", justify="right")
+    folders: dict[Path, list] = {}
     for file in result.files:
+        folders.setdefault(file.path.parent, []).append(file)
+    shown_folders = set()
+    for file in result.files:
+        siblings = folders[file.path.parent]
+        if len(siblings) > _FOLDER_ROWS:
+            # A folder of many small files (the search index's) is one row, not hundreds.
+            if file.path.parent not in shown_folders:
+                shown_folders.add(file.path.parent)
+                written = sum(sibling.written for sibling in siblings)
+                table.add_row(f"{_shown(file.path.parent, output)}/ ({len(siblings)} files)",
+                              file.format, "", f"{written} written" if written else "unchanged",
+                              "–")
+            continue
         table.add_row(_shown(file.path, output), file.format, file.source,
                       "written" if file.written else "unchanged",
                       f"{file.seconds:.2f} s" if file.source == "built" else "–")

@@ -95,7 +95,6 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 # code like "10000000000000.1" must not ask for ten trillion Roman letters.
 RESULT_CODE_PATTERN = r"^[1-9][0-9]?\.[1-9][0-9]?$"
 LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
-BASE_URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
 
 MAX_LANGUAGES = 12  # each language is a whole rendering of the report
 MAX_RECOMMENDATIONS = 999
@@ -135,6 +134,14 @@ class DateRange(Model):
         return value
 
 
+def _check_base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s\"'<>\\]+/", value):
+        raise PydanticCustomError(
+            "base_url", "'{value}' is not a site address: write it as https://host/path/, "
+            "ending with '/'", {"value": value})
+    return value
+
+
 class DocumentHeader(Model):
     symbol: Annotated[str, Field(min_length=1, max_length=40)]
     original_language: Localized  # the name of the original language, in each language
@@ -145,9 +152,10 @@ class DocumentHeader(Model):
     place: Localized
     title: Localized
     prepared_by: Localized
-    # Where the site is published ("https://example.org/reports/"): relative links in the PDF
-    # point there. Without it they are printed as text.
-    base_url: Annotated[str, Field(pattern=BASE_URL_PATTERN, max_length=500)] | None = None
+    # For the published site: the address it will live at (canonical and Open Graph URLs) and
+    # a summary for search engines and link previews (else the first paragraph is used).
+    base_url: Annotated[str, AfterValidator(_check_base_url)] | None = None
+    summary: Localized | None = None
     author: Localized | None = None  # the PDF's author; the theme's catalogue says who if unset
 
 

@@ -17,7 +17,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import EnvironmentFailure
 
@@ -106,11 +106,13 @@ def _interruptions_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
+def write_outputs(outputs: dict[Path, bytes], owned: Iterable[Path] = ()) -> list[Path]:
     """Write every output atomically; returns the files whose content changed.
 
     Raises EnvironmentFailure, with nothing replaced, when a target cannot be written: a folder
-    or a device in its place, a read-only folder, a full disk.
+    or a device in its place, a read-only folder, a full disk. Folders in `owned` hold nothing
+    but this build's files (a search index named by content hashes): once the new files are in
+    place, the files of earlier builds there are removed.
     """
     _check_targets(outputs)
     for folder in {target.parent for target in outputs}:
@@ -138,6 +140,10 @@ def write_outputs(outputs: dict[Path, bytes]) -> list[Path]:
             for temporary, target in staged:
                 os.chmod(temporary, 0o644)
                 os.replace(temporary, target)
+            for folder in owned:
+                for stale in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                    if stale.is_file() and stale not in outputs:
+                        stale.unlink(missing_ok=True)
         return [target for _, target in staged]
     finally:
         for temporary, _ in staged:

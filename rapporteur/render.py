@@ -64,10 +64,11 @@ class _Renderer:
     """Text filters for one language and medium; the footnote call/body HTML lives here."""
 
     def __init__(self, document: Document, language: str, medium: Medium,
-                 reference_macros=None):
+                 reference_macros=None, note_label: str = "%(number)s"):
         self.document = document
         self.language = language
         self.medium = medium
+        self.note_label = note_label
         self.footnotes = {note.id: note for note in document.footnotes}
         self.rewrite_link = (_print_link(document.header.base_url) if medium == "print"
                              else None)
@@ -85,6 +86,11 @@ class _Renderer:
         return str(self.reference_macros.recommendations(reference))
 
     def footnote_call(self, note: Footnote) -> Markup:
+        if self.medium == "screen":
+            # On screen the bare number is a poor link name ("5"): say it is a note.
+            return Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}" '
+                          'aria-label="{1}">{0}</a>').format(
+                note.number, self.note_label % {"number": note.number})
         call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}">{0}</a>').format(
             note.number)
         if self.medium == "print":
@@ -150,7 +156,8 @@ def _renderer(document: Document, language: str, medium: Medium, theme: Theme,
     environment.install_gettext_translations(translations, newstyle=True)
     reference_macros = environment.get_template("_references.html").make_module(
         {"lang": language})
-    return _Renderer(document, language, medium, reference_macros)
+    return _Renderer(document, language, medium, reference_macros,
+                     translations.gettext("Note %(number)s"))
 
 
 def reading_text(document: Document, language: str,
@@ -165,19 +172,27 @@ def reading_text(document: Document, language: str,
     return read
 
 
+def language_tag(locale: str) -> str:
+    """The BCP 47 tag for an HTML `lang`: language and script ("zh-Hans"), no territory."""
+    parsed = Locale.parse(locale)
+    return "-".join(filter(None, (parsed.language, parsed.script)))
+
+
 def render_language(document: Document, language: str, medium: Medium, theme: Theme,
                     links: dict[str, str] | None = None,
-                    environment: Environment | None = None, part: str = "whole") -> str:
+                    environment: Environment | None = None, part: str = "whole",
+                    template: str = "report.html", **extra) -> str:
     """The report in one language, as an HTML page for the screen or for print.
 
     `links` maps each language code to the file name of its page, for the language switcher;
-    `part` is "whole" or one of PRINT_PARTS.
+    `part` is "whole" or one of PRINT_PARTS. A page that extends the report (the site's) names
+    its `template` and passes what else it shows as `extra` variables.
     """
     environment = environment or make_environment(theme)
     renderer = _renderer(document, language, medium, theme, environment)
     spec = document.language(language)
-    template = environment.get_template("report.html")
-    return template.render(
+    tags = {spec.code: language_tag(spec.locale) for spec in document.languages}
+    return environment.get_template(template).render(
         doc=document,
         lang=language,
         locale=spec.locale,
@@ -196,6 +211,8 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         # The stylesheet is the project's own file, not content: it goes in unescaped.
         stylesheet=Markup((theme.assets / "report.css").read_text(encoding="utf-8")),
         css_string=css_string,
+        language_tag=tags.__getitem__,
+        **extra,
     )
 
 

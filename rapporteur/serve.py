@@ -87,11 +87,11 @@ class Rebuilder:
         self.generation = 0  # one more at each edit: a build of an older one must not write
 
     def _writer(self, generation: int):
-        def write(files: dict[Path, bytes]) -> list[Path]:
+        def write(files: dict[Path, bytes], owned: list[Path]) -> list[Path]:
             with self.lock:
                 if generation != self.generation:
                     raise _Superseded
-                return write_outputs(files)
+                return write_outputs(files, owned)
         return write
 
     def rebuild(self) -> float | None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .load import LoadedContent, Location, SourceFile
 from .markup import footnote_ids
-from .model import (BASE_URL_PATTERN, LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN, SCHEMA_KEYS,
+from .model import (LANGUAGE_CODE_PATTERN, RESULT_CODE_PATTERN, SCHEMA_KEYS,
                     GlossaryFile, ParagraphBlock, ProjectsFile, RecommendationsFile, ReportFile,
                     ResultsFile, SectionFile)
 
@@ -98,8 +98,6 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
                                   "each number from 1 to 99"),
             LANGUAGE_CODE_PATTERN: (f"'{value}' is not a language code",
                                     "use the two- or three-letter code, e.g. 'en'"),
-            BASE_URL_PATTERN: (f"'{value}' is not the address of a site",
-                               "write it as https://example.org/reports/"),
         }.get(error["ctx"]["pattern"], (f"'{value}' is not allowed here",
                                         "use lowercase letters, digits and '-'"))
     for name, label in _TYPE_NAMES.items():

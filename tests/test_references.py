@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from test_site import browser, site  # noqa: F401  (fixtures: the built site in Chromium)
+from test_site import browser, output, site  # noqa: F401  (fixtures: the built site in Chromium)
 from test_site import page as browser_page  # noqa: F401
 
 from rapporteur.build import check_report
@@ -52,7 +52,9 @@ class Elements(HTMLParser):
             self.ids.add(attributes["id"])
         if tag in ("br", "col", "meta", "link", "input", "img"):
             return
-        if tag == "a" and "href" in attributes:
+        # Links of the text, not the page's own (a permalink, a paragraph's number).
+        if tag == "a" and "href" in attributes and \
+                attributes.get("class") not in ("permalink", "para-number"):
             for element_id in self._inside():
                 self.links.setdefault(element_id, []).append(attributes["href"])
         self._open.append((tag, attributes.get("id")))

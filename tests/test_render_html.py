@@ -25,7 +25,9 @@ class Page(HTMLParser):
         attributes = dict(attrs)
         if "id" in attributes:
             self.ids.append(attributes["id"])
-        if tag == "a" and "href" in attributes:
+        # A permalink ("#" after a heading or note) points at its own element, not elsewhere.
+        if tag == "a" and "href" in attributes and "permalink" not in (attributes.get("class")
+                                                                         or ""):
             self.hrefs.append(attributes["href"])
         if tag in ("style", "script"):
             self._skip += 1

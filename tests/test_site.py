@@ -1,28 +1,49 @@
-"""The HTML site in a real headless browser (Debian's Chromium, driven by Playwright)."""
+"""The published site in a real headless browser (Debian's Chromium, driven by Playwright).
+
+The site is served from a sub-path (`/site/`) by a local server, as a user would host it, and
+opened from disk (file://). Screenshots at 375 and 1280 px go to pytest's temporary folder.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+from pypdf import PdfReader
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for a closed network: no background services trying to reach the outside.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = Path(__file__).resolve().parent.parent / ".test-tools" / "node_modules" / "axe-core" \
+    / "axe.min.js"
+EN, ZH = "cdip-28-2.en.html", "cdip-28-2.zh.html"
+PHONE, DESKTOP = {"width": 375, "height": 740}, {"width": 1280, "height": 900}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
 
 
 @pytest.fixture(scope="module")
-def site(real_build):
-    output, _ = real_build
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+def output(real_build) -> Path:
+    return real_build[0]
+
+
+@pytest.fixture(scope="module")
+def site(output):
+    """The site's address, served from a sub-path: http://127.0.0.1:PORT/site/."""
+    handler = functools.partial(_QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}/site/"
     server.shutdown()
 
 
@@ -34,56 +55,280 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, site):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+def open_page(browser, viewport=DESKTOP, locale="en-GB", **options):
+    """A new page that records every request, failed request and console error."""
+    context = browser.new_context(viewport=viewport, locale=locale, **options)
     page = context.new_page()
-    page.requests = []
-    page.errors = []
+    page.requests, page.errors = [], []
     page.on("request", lambda request: page.requests.append(request.url))
+    # A request the browser itself gives up on when the page moves on (a favicon) is no failure.
+    page.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED"
+            and page.errors.append(f"failed: {request.url} {request.failure}"))
+    page.on("response", lambda response: response.status >= 400 and page.errors.append(
+        f"{response.status}: {response.url}"))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("console", lambda message: message.type == "error" and page.errors.append(
+        message.text))
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = open_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
-def test_the_report_loads_with_its_styles_and_nothing_from_outside(page, site, tmp_path):
-    page.goto(f"{site}/cdip-28-2.zh.html")
-    assert page.title().startswith("CDIP/28/2")
-    assert page.locator("h1").inner_text() == "总干事关于发展议程落实情况的报告"
-    # The stylesheet applied: the paragraph number is laid out as an inline block.
-    assert page.locator("#para-1 .para-number").evaluate(
-        "e => getComputedStyle(e).display") == "inline-block"
-    assert page.locator("#para-89").is_visible()
-    assert page.locator("#rec-45 .result-code").first.inner_text() == "三.3"
-    assert all(url.startswith(site) for url in page.requests), page.requests
+@pytest.fixture
+def phone(browser):
+    page = open_page(browser, PHONE)
+    yield page
+    page.context.close()
+
+
+def in_view(page, selector: str) -> bool:
+    return page.locator(selector).evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+
+
+def test_the_landing_page_offers_every_language(page, site):
+    page.goto(site + "index.html#languages")
+    editions = page.locator("a[data-language]")
+    assert editions.count() == 2
+    for tag, title in (("zh-Hans", "总干事关于发展议程落实情况的报告"),
+                       ("en", "Director General’s Report on Implementation of the Development "
+                              "Agenda")):
+        page.goto(site + "index.html#languages")
+        page.click(f"a[data-language={tag}]")
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == tag
+        assert page.locator("h1").inner_text() == title
     assert page.errors == []
-    page.screenshot(path=str(tmp_path / "zh.png"))
 
 
-def test_a_footnote_call_takes_the_reader_to_the_note_and_back(page, site):
-    page.goto(f"{site}/cdip-28-2.en.html")
-    page.click("#fnref-25")
+@pytest.mark.parametrize("locale, lands_on", [("zh-CN", ZH), ("en-US", EN), ("fr-FR", "index.html")])
+def test_the_landing_page_picks_the_browsers_language_without_trapping(browser, site, locale,
+                                                                         lands_on):
+    page = open_page(browser, locale=locale)
+    page.goto("about:blank")
+    page.goto(site + "index.html")
+    page.wait_for_load_state()
+    assert page.url.endswith(lands_on)
+    if lands_on != "index.html":
+        page.go_back()  # the landing page replaced itself: Back leaves the site
+        assert page.url == "about:blank"
+        page.goto(site + EN)
+        page.click(".site-footer a[href$='#languages']")  # "All languages" shows the choice
+        assert page.url.endswith("index.html#languages")
+        assert page.locator("a[data-language]").count() == 2
+    assert page.errors == []
+    page.context.close()
+
+
+def test_the_switcher_keeps_the_place(page, site):
+    page.goto(site + EN + "#para-27")
+    page.click("nav.languages a[hreflang=zh-Hans]")
+    page.wait_for_url("**/" + ZH + "#para-27")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert in_view(page, "#para-27")
+    assert page.locator("nav.languages [aria-current=page]").inner_text() == "中文"
+
+
+def test_the_switcher_follows_the_section_in_view(page, site):
+    page.goto(site + EN)
+    page.locator("#para-50").evaluate("e => e.scrollIntoView()")
+    page.wait_for_timeout(300)
+    href = page.locator("nav.languages a[hreflang=zh-Hans]").get_attribute("href")
+    anchor = href.split("#")[1]
+    assert in_view(page, f"[id='{anchor}']"), href
+    section = page.locator("#para-50").evaluate("e => e.closest('section[id]').id")
+    assert page.locator(".toc a[aria-current]").get_attribute("href") == "#" + section
+
+
+def test_a_footnote_round_trip_with_a_named_comfortable_call(page, site):
+    page.goto(site + EN)
+    call = page.locator("#fnref-25")
+    assert call.get_attribute("aria-label") == "Note 25"
+    box = call.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    call.hover()  # a preview of the note, before following the link
+    assert "Mozambique" in page.locator(".note-preview").inner_text()
+    call.click()
     assert page.url.endswith("#fn-25")
     note = page.locator("#fn-25")
-    assert note.is_visible() and "Mozambique" in note.inner_text()
-    assert note.evaluate("e => e.getBoundingClientRect().top >= 0 && "
-                         "e.getBoundingClientRect().top < window.innerHeight")
+    assert "Mozambique" in note.inner_text()
+    top = note.evaluate("e => e.getBoundingClientRect().top")
+    assert 20 <= top < 200  # room above the note, not flush with the edge
+    assert note.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     page.click("#fn-25 a.fn-back")
     assert page.url.endswith("#fnref-25")
+    assert in_view(page, "#fnref-25")
 
 
-def test_the_language_switcher_opens_the_same_report_in_the_other_language(page, site):
-    page.goto(f"{site}/cdip-28-2.zh.html#para-12")
-    page.click("nav.languages a[hreflang=en]")
-    page.wait_for_url("**/cdip-28-2.en.html")
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("#para-12").count() == 1
-    assert page.locator("nav.languages [aria-current=page]").inner_text() == "English"
+def test_headings_paragraphs_notes_and_recommendations_have_permalinks(page, site):
+    page.goto(site + EN)
+    headings = page.locator("main h2, main h3")
+    assert headings.count() > 40
+    assert headings.count() == page.locator("main :is(h2, h3)[id]").count()
+    assert headings.count() == page.locator("main :is(h2, h3) a.permalink").count()
+    assert page.locator("main h2[id] a.permalink").count() > 10
+    assert page.locator("#para-27 a.para-number").get_attribute("href") == "#para-27"
+    assert page.locator("#fn-25 a.permalink").get_attribute("href") == "#fn-25"
+    assert page.locator("#rec-7 .rec-label a").get_attribute("href") == "#rec-7"
+    assert page.locator("a.permalink").first.is_visible()
 
 
-def test_links_in_footnotes_open_the_cited_page(page, site):
-    page.goto(f"{site}/cdip-28-2.en.html")
-    link = page.locator("#fn-1 a[href^='https://']")
-    assert link.get_attribute("href") == \
-        "https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=541373"
+def test_the_first_tab_offers_a_skip_link_to_the_report(page, site):
+    page.goto(site + EN)
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    assert skip.evaluate("e => e === document.activeElement") and in_view(page, "a.skip-link")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")  # the next stop is inside the report, not the bar again
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_a_contents_link_lands_on_its_section(page, site):
+    page.goto(site + EN)
+    toc = page.locator("nav.toc")
+    assert toc.evaluate("e => getComputedStyle(e).position") == "sticky"
+    toc.locator("a[href='#section-4']").click()
+    assert page.url.endswith("#section-4")
+    assert in_view(page, "#section-4 h2")
+    page.locator("#para-60").evaluate("e => e.scrollIntoView()")
+    assert toc.is_visible()  # still beside the text far down the page
+
+
+def test_on_a_phone_the_contents_fold_and_nothing_scrolls_sideways(phone, site, tmp_path):
+    for name in ("index.html#languages", EN, ZH):
+        phone.goto(site + name)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, name
+    details = phone.locator("nav.toc details")
+    assert details.get_attribute("open") is None
+    phone.click("nav.toc summary")
+    phone.click("nav.toc a[href='#annex-1']")
+    assert in_view(phone, "#annex-1 h2")
+    # Annex I stacks: the results sit below the recommendation's text, not beside it.
+    text, results = (phone.locator(f"#rec-1 td.{cell}").bounding_box()
+                     for cell in ("rec-text", "rec-results"))
+    assert results["y"] >= text["y"] + text["height"] - 1 and text["width"] > 300
+    assert phone.errors == []
+
+
+def test_search_finds_the_paragraph_in_either_language(page, site):
+    page.goto(site + EN)
+    for word in ("Mozambique", "莫桑比克"):
+        page.fill("#search-box", word)
+        page_name = EN if word.isascii() else ZH
+        page.locator(f".search-results a[href$='{page_name}#para-24']").wait_for()
+        results = page.locator(".search-results a")
+        hrefs = results.evaluate_all("links => links.map(a => a.href)")
+        assert site + page_name + "#para-24" in hrefs, hrefs
+        assert set(hrefs) <= {site + page_name + "#para-24", site + page_name + "#fn-25"}
+        assert page.locator(".search-status").inner_text() == f"Results: {len(hrefs)}"
+    results.first.click()
+    page.wait_for_load_state()
+    assert in_view(page, "#" + page.url.split("#")[1])
+    assert page.errors == []
+
+
+def test_from_file_the_site_opens_and_search_says_it_needs_a_server(browser, output):
+    page = open_page(browser)
+    page.goto((output / "site" / "index.html").as_uri() + "#languages")
+    page.click("a[data-language=en]")
+    page.wait_for_load_state()
+    assert page.locator("#para-89").is_visible()
+    assert page.locator("link[rel=stylesheet]").count() == 2
+    assert page.locator("nav.toc").evaluate("e => getComputedStyle(e).position") == "sticky"
+    page.fill("#search-box", "Mozambique")
+    expect(page.locator(".search-status")).to_contain_text("web server")
+    assert all(url.startswith("file://") for url in page.requests), page.requests
+    assert page.errors == []
+    page.context.close()
+
+
+def test_without_javascript_everything_but_search_works(browser, site):
+    page = open_page(browser, PHONE, java_script_enabled=False)
+    page.goto(site + "index.html")
+    assert page.url.endswith("index.html")  # no language picked: the reader chooses
+    page.click("a[data-language=en]")
+    assert page.locator("nav.toc details").get_attribute("open") is not None
+    assert not page.locator("form.search").is_visible()  # rather than a box that does nothing
+    page.click("nav.toc a[href='#section-2']")
+    assert in_view(page, "#section-2 h2")
+    page.click("#fnref-25")
+    assert in_view(page, "#fn-25")
+    page.click("nav.languages a[hreflang=zh-Hans]")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("name, viewport", [("index.html#languages", DESKTOP), (EN, DESKTOP),
+                                            (ZH, DESKTOP), (ZH, PHONE)])
+def test_axe_finds_no_violation(browser, site, name, viewport):
+    page = open_page(browser, viewport)
+    page.goto(site + name)
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
+                  for v in results["violations"]]
+    assert violations == []
+    page.context.close()
+
+
+def test_every_page_loads_only_its_own_files_without_errors(page, site, tmp_path):
+    for name in ("index.html#languages", EN, ZH):
+        page.goto(site + name)
+        page.fill("#search-box", "WIPO") if name != "index.html#languages" else None
+        page.wait_for_timeout(400)
+        for width, viewport in (("1280", DESKTOP), ("375", PHONE)):
+            page.set_viewport_size(viewport)
+            page.screenshot(path=str(tmp_path / f"{name.split('#')[0]}.{width}.png"))
+    assert all(url.startswith(site) for url in page.requests), page.requests
+    assert any("/pagefind/" in url for url in page.requests)
+    assert page.errors == []
+
+
+def test_printing_from_the_browser_shows_the_report_alone(page, site, tmp_path):
+    page.goto(site + EN)
+    page.emulate_media(media="print")
+    for selector in (".site-bar", "nav.toc", "nav.languages", "a.permalink"):
+        assert not page.locator(selector).first.is_visible(), selector
+    # A link that shows its address prints it once; a link with other text gets it after.
+    bare = page.locator("#fn-1 a[href^='https://']")
+    assert bare.evaluate("e => getComputedStyle(e, '::after').content") == "none"
+    named = page.evaluate("""() => {
+        const link = document.createElement("a");
+        link.href = "https://www.wipo.int/plan"; link.textContent = "the plan";
+        document.querySelector("#para-5 p").append(link);
+        return getComputedStyle(link, "::after").content; }""")
+    assert named == '" (https://www.wipo.int/plan)"'
+    page.pdf(path=str(tmp_path / "printed.pdf"), format="A4")
+    printed = PdfReader(tmp_path / "printed.pdf")
+    first, second = (printed.pages[index].extract_text() for index in (0, 1))
+    assert "Search" not in first and "中文" not in first and "Contents" not in first
+    lines = second.splitlines()
+    assert "CDIP/28/2" in lines and "2" in lines  # the running header and the page number
+
+
+def test_head_metadata(page, site):
+    page.goto(site + ZH)
+    head = page.locator("head")
+    alternates = head.locator("link[rel=alternate]").evaluate_all(
+        "links => links.map(l => [l.hreflang, l.getAttribute('href')])")
+    assert alternates == [["zh-Hans", ZH], ["en", EN], ["x-default", "index.html"]]
+    assert head.locator("link[rel=canonical]").count() == 0  # the sample declares no address
+    description = head.locator("meta[name=description]").get_attribute("content")
+    assert description.startswith("本文件载有总干事关于发展议程") and len(description) <= 161
+    assert head.locator("meta[property='og:title']").get_attribute("content").startswith(
+        "CDIP/28/2")
+    assert head.locator("meta[property='og:locale']").get_attribute("content") == "zh_CN"
+    assert head.locator("link[rel=icon]").get_attribute("href") == "assets/favicon.svg"
+    assert any(url.endswith("/assets/favicon.svg") for url in page.requests)
+    assert page.locator("a.download").get_attribute("href") == "cdip-28-2.zh.pdf"
+    response = page.request.get(site + "cdip-28-2.zh.pdf")
+    assert response.ok and response.body().startswith(b"%PDF")
+    data = json.loads(page.request.get(site + "data/cdip-28-2.zh.annex-1.json").text())
+    assert data["language"] == "zh" and len(data["recommendations"]) == 45

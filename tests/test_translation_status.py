@@ -256,7 +256,7 @@ def test_status_as_json(tracked, capsys):
 def test_fuzzy_and_missing_template_messages_are_reported(project, capsys):
     catalogue = project.root / "locales" / "zh" / "LC_MESSAGES" / "messages.po"
     text = catalogue.read_text(encoding="utf-8")
-    text = text.replace('msgid "Notes"', '#, fuzzy\nmsgid "Notes"', 1)
+    text = text.replace('msgid "All languages"', '#, fuzzy\nmsgid "All languages"', 1)
     text = text.replace('msgstr "附件一"', 'msgstr ""', 1)
     catalogue.write_text(text, encoding="utf-8")
     code, out, _ = project.run("status", "--fail-on", "stale", capsys=capsys)
@@ -264,7 +264,7 @@ def test_fuzzy_and_missing_template_messages_are_reported(project, capsys):
     assert re.search(r"template messages \(zh\): \d+, fuzzy 1, missing 1", out), out
     warnings = project.warnings(out)
     assert any(line.startswith("locales/zh/LC_MESSAGES/messages.po:") and
-               'template message "Notes" is fuzzy' in line for line in warnings)
+               'template message "All languages" is fuzzy' in line for line in warnings)
     assert any('template message "ANNEX I" is not translated' in line for line in warnings)
 
 

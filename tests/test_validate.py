@@ -211,4 +211,5 @@ def test_a_project_in_two_groups_names_the_first(tiny):
 def test_a_base_url_must_be_a_site_address(tiny):
     tiny.replace("report.yaml", "  prepared_by:", "  base_url: file:///etc/\n  prepared_by:")
     problem = only_problem(tiny)
-    assert problem.message == "'file:///etc/' is not the address of a site"
+    assert problem.message == ("'file:///etc/' is not a site address: write it as "
+                               "https://host/path/, ending with '/'")

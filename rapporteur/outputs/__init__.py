@@ -9,10 +9,13 @@ then writes everything at once.
 from __future__ import annotations
 
 from .base import BuildContext, Output, RenderJob, Rendered
+from .data import DataOutput
 from .html import HtmlOutput
 from .pdf import PdfOutput
+from .site import SiteOutput
 
-REGISTRY: dict[str, type[Output]] = {output.name: output for output in (HtmlOutput, PdfOutput)}
+REGISTRY: dict[str, type[Output]] = {output.name: output for output in (HtmlOutput, PdfOutput,
+                                                                        DataOutput, SiteOutput)}
 """Every output format by name, in the order a full build produces them."""
 
 __all__ = ["REGISTRY", "BuildContext", "Output", "RenderJob", "Rendered"]

@@ -58,10 +58,11 @@ class BuildContext:
         return {language.code: self.file_name(language.code, "html")
                 for language in self.document.languages}
 
-    def page(self, language: str, medium: Medium, part: str = "whole") -> str:
+    def page(self, language: str, medium: Medium, part: str = "whole",
+             template: str = "report.html", **extra) -> str:
         links = self.page_names if medium == "screen" else None
         return render_language(self.document, language, medium, self.theme, links,
-                               self.environment, part)
+                               self.environment, part, template, **extra)
 
 
 class Output(ABC):
@@ -69,6 +70,8 @@ class Output(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
+    owned_folders: ClassVar[tuple[PurePosixPath, ...]] = ()
+    """Folders that hold only this format's files of the latest build (see write_outputs)."""
 
     @abstractmethod
     def render(self, context: BuildContext) -> Rendered:

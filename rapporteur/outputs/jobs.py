@@ -18,7 +18,7 @@ from typing import Hashable, Literal
 from .base import RenderJob
 from .cache import RenderCache
 
-Source = Literal["built", "cached"]
+Source = Literal["built", "cached", "shared"]  # shared: the result of the same job in this build
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,17 @@ def run_jobs(jobs: dict[Hashable, RenderJob], cache: RenderCache | None,
     events = events or JobEvents()
     results: dict[Hashable, JobResult] = {}
     pending: dict[Hashable, tuple[RenderJob, str | None]] = {}
+    # Two outputs may ask for the same render (the site's PDFs are the pdf format's): same key,
+    # same bytes, so each key runs once and its copies share the result.
+    copies: dict[Hashable, Hashable] = {}
+    first_by_key: dict[str, Hashable] = {}
     for name, job in jobs.items():
-        key = job.cache_key() if cache else None
+        key = job.cache_key()
+        if key in first_by_key:
+            copies[name] = first_by_key[key]
+            continue
+        first_by_key[key] = name
+        key = key if cache else None
         cached = cache.get(key) if cache and key else None
         if cached is not None:
             results[name] = JobResult(cached, "cached", 0.0)
@@ -76,6 +85,8 @@ def run_jobs(jobs: dict[Hashable, RenderJob], cache: RenderCache | None,
             events.started(job.label)
             start = time.perf_counter()
             _finish(name, (job, key), job.run(), start, cache, events, results)
+    for name, original in copies.items():
+        results[name] = JobResult(results[original].data, "shared", 0.0)
     return {name: results[name] for name in jobs}
 
 

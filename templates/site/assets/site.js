@@ -1,0 +1,195 @@
+// The report page's reading aids. Everything here is an addition: without JavaScript the page
+// reads the same, its links work, and the table of contents is an open list.
+"use strict";
+
+(function () {
+  const switcher = document.querySelectorAll("nav.languages a[href]");
+  const toc = document.querySelector(".toc details");
+  const narrow = window.matchMedia("(max-width: 63.99rem)");
+
+  // The language switcher keeps the reader's place: the same anchor on the other page.
+  function keepPlace(anchor) {
+    for (const link of switcher) {
+      const page = link.getAttribute("href").split("#")[0];
+      link.setAttribute("href", anchor ? page + "#" + anchor : page);
+    }
+  }
+  keepPlace(location.hash.slice(1));
+  window.addEventListener("hashchange", () => keepPlace(location.hash.slice(1)));
+
+  // ... and follows what is in view while reading: the first paragraph, heading, note or
+  // recommendation that starts in the upper half of the window, else the one being read.
+  const places = Array.from(document.querySelectorAll(
+    "main .para[id], main h2[id], main h3[id], main tbody[id], main aside li[id], main section.annex[id]"));
+  const tocLinks = new Map();
+  document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
+    tocLinks.set(link.getAttribute("href").slice(1), link);
+  });
+  function placeInView() {
+    // The anchor the reader followed stays their place while it is in the upper half.
+    const target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target) {
+      const top = target.getBoundingClientRect().top;
+      if (top >= 0 && top < window.innerHeight / 2) return target;
+    }
+    let current = null;
+    for (const place of places) {
+      const top = place.getBoundingClientRect().top;
+      if (top >= 0) {
+        if (top < window.innerHeight / 2 || !current) current = place;
+        break;
+      }
+      current = place;
+    }
+    return current;
+  }
+  let pending = false;
+  const bar = document.querySelector(".site-bar");
+  function follow() {
+    pending = false;
+    // A reader who scrolls up to a switcher that is not pinned is on the way to it: the place
+    // they left stays the place.
+    if (bar && getComputedStyle(bar).position !== "sticky" && bar.getBoundingClientRect().bottom > 0) {
+      return;
+    }
+    const place = placeInView();
+    if (!place) return;
+    keepPlace(place.id);
+    const section = place.closest("section.section[id], section.annex[id]");
+    for (const [anchor, link] of tocLinks) {
+      if (section && anchor === section.id) link.setAttribute("aria-current", "location");
+      else link.removeAttribute("aria-current");
+    }
+  }
+  window.addEventListener("scroll", () => {
+    if (!pending) { pending = true; window.requestAnimationFrame(follow); }
+  }, { passive: true });
+
+  // A link that shows its own address needs it no second time in print (site.css).
+  document.querySelectorAll("main a[href^='http']").forEach((link) => {
+    const bare = (address) => address.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
+    if (bare(link.textContent) === bare(link.getAttribute("href"))) {
+      link.classList.add("shows-address");
+    }
+  });
+
+  // On a phone the contents start folded, and fold again once a section is picked.
+  if (toc) {
+    if (narrow.matches) toc.open = false;
+    // Wide, the contents are a side column with no summary to open them by: keep them open.
+    narrow.addEventListener("change", () => { toc.open = !narrow.matches; });
+    toc.addEventListener("click", (event) => {
+      if (event.target.closest("a") && narrow.matches) toc.open = false;
+    });
+  }
+
+  // A preview of the note when a call is hovered or focused.
+  let preview = null;
+  function hidePreview() {
+    if (preview) { preview.remove(); preview = null; }
+  }
+  function showPreview(call) {
+    hidePreview();
+    const note = document.getElementById(call.getAttribute("href").slice(1));
+    if (!note) return;
+    preview = document.createElement("div");
+    preview.className = "note-preview";
+    preview.setAttribute("role", "tooltip");
+    preview.id = "note-preview";
+    const copy = note.cloneNode(true);
+    copy.querySelectorAll("[id]").forEach((element) => element.removeAttribute("id"));
+    copy.querySelectorAll("a.fn-back, a.permalink").forEach((element) => element.remove());
+    preview.textContent = call.textContent + " " + copy.textContent.trim();
+    document.body.appendChild(preview);
+    const box = call.getBoundingClientRect();
+    const left = Math.max(8, Math.min(box.left + window.scrollX,
+                                      window.scrollX + document.documentElement.clientWidth - preview.offsetWidth - 8));
+    preview.style.left = left + "px";
+    preview.style.top = (box.bottom + window.scrollY + 6) + "px";
+    call.setAttribute("aria-describedby", preview.id);
+  }
+  document.querySelectorAll("a.fn-call").forEach((call) => {
+    call.addEventListener("mouseenter", () => showPreview(call));
+    call.addEventListener("focus", () => showPreview(call));
+    call.addEventListener("mouseleave", hidePreview);
+    call.addEventListener("blur", () => { hidePreview(); call.removeAttribute("aria-describedby"); });
+  });
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") hidePreview(); });
+
+  // Search, with Pagefind's index beside the pages. Browsers refuse to load it from a file
+  // opened on disk: there the box says so instead of failing silently.
+  const form = document.querySelector("form.search");
+  if (!form) return;
+  form.hidden = false;
+  const input = form.querySelector("input");
+  const status = form.querySelector(".search-status");
+  const list = form.querySelector(".search-results");
+  form.addEventListener("submit", (event) => event.preventDefault());
+  let pagefind = null;
+  async function load() {
+    if (!pagefind) {
+      pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
+      // The records' URLs are file names: resolved below against this page, not the host root.
+      await pagefind.options({ excerptLength: 24, baseUrl: "/" });
+      await pagefind.init();
+      // Each page searches its own language first; the other languages' indexes join in.
+      const own = document.documentElement.lang.toLowerCase();
+      for (const link of switcher) {
+        const language = (link.getAttribute("hreflang") || "").toLowerCase();
+        if (language && language !== own) {
+          await pagefind.mergeIndex(new URL("pagefind/", document.baseURI).href,
+                                   { language, baseUrl: "/" });
+        }
+      }
+    }
+    return pagefind;
+  }
+  function excerpt(html) {
+    // Pagefind marks the matches with <mark>; everything else is taken as text.
+    const paragraph = document.createElement("p");
+    html.split(/(<mark>|<\/mark>)/).reduce((marked, piece) => {
+      if (piece === "<mark>") return true;
+      if (piece === "</mark>") return false;
+      const text = document.createTextNode(piece.replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+        .replace(/&quot;/g, "\"").replace(/&#39;/g, "'").replace(/&amp;/g, "&"));
+      if (marked) {
+        const mark = document.createElement("mark");
+        mark.appendChild(text);
+        paragraph.appendChild(mark);
+      } else {
+        paragraph.appendChild(text);
+      }
+      return marked;
+    }, false);
+    return paragraph;
+  }
+  let latest = 0;
+  async function search() {
+    const query = input.value.trim();
+    const ticket = ++latest;
+    list.replaceChildren();
+    if (!query) { status.textContent = ""; return; }
+    if (location.protocol === "file:") { status.textContent = form.dataset.searchFromFile; return; }
+    const found = await (await load()).search(query);
+    const own = location.pathname.split("/").pop();
+    const results = (await Promise.all(found.results.slice(0, 20).map((result) => result.data())))
+      // This page's language first: the other languages' matches follow.
+      .map((data, rank) => [data.url.split("#")[0].endsWith("/" + own) ? rank : rank + 1000, data])
+      .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, data]) => data);
+    if (ticket !== latest) return;
+    // Said by screen readers (the status is a live region), shown to everyone.
+    status.textContent = results.length
+      ? form.dataset.results.replace("{count}", found.results.length) : form.dataset.noResults;
+    for (const data of results) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = new URL(data.url.replace(/^\/+/, ""), document.baseURI).href;
+      link.textContent = data.meta.title;
+      item.append(link, excerpt(data.excerpt));
+      list.appendChild(item);
+    }
+  }
+  let timer = 0;
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 150); });
+  form.addEventListener("submit", search);
+})();
