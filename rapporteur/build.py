@@ -11,7 +11,7 @@ from .errors import ContentError, Problem, UsageError
 from .load import load_content
 from .outputs import REGISTRY, BuildContext
 from .outputs.cache import RenderCache
-from .outputs.jobs import JobEvents, run_jobs
+from .outputs.jobs import JobEvents, JobRunner
 from .parity import check_parity
 from .publish import output_lock, write_outputs
 from .references import check_references
@@ -105,6 +105,16 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     until the full build that follows. `write` is where the files go (`serve` checks there that
     no newer edit came in while the build ran).
     """
+    cache = RenderCache(project.cache) if use_cache and project.cache else None
+    with JobRunner(cache, events) as runner:
+        return _build(project, output, languages, formats, strict, keep_print_html, preview,
+                      draft, write, runner)
+
+
+def _build(project: Project, output: Path, languages: Iterable[str] | None,
+           formats: Iterable[str], strict: bool, keep_print_html: bool, preview: bool,
+           draft: bool, write: Callable[[dict[Path, bytes], list[Path]], list[Path]],
+           runner: JobRunner) -> BuildResult:
     document, warnings = check_report(project, strict, draft, checks=not preview)
     declared = [language.code for language in document.languages]
     languages = tuple(languages or declared)
@@ -116,21 +126,26 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                            project.content)
     files: dict[Path, tuple[str, bytes, float]] = {}
     jobs = {}
-    for name in formats:
+    # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
+    for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
         start = time.perf_counter()
-        rendered = REGISTRY[name]().render(context)
+        rendered = context.render(REGISTRY[name])
+        new_jobs = {}
         for relative, result in rendered.items():
             if isinstance(result, bytes):
                 files[output / relative] = (name, result, time.perf_counter() - start)
             elif not preview:
                 jobs[output / relative] = (name, result)
-    cache = RenderCache(project.cache) if use_cache and project.cache else None
-    results = run_jobs({path: job for path, (_, job) in jobs.items()}, cache, events)
+                new_jobs[output / relative] = result
+        runner.start(new_jobs)
+    results = runner.finish()
     sources: dict[Path, str] = {}
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
         sources[path] = results[path].source
-    owned = [output / folder for name in formats for folder in REGISTRY[name].owned_folders]
+    # A preview leaves some files out (the search index): it may not clear their folders.
+    owned = [] if preview else [output / folder for name in formats
+                                for folder in REGISTRY[name].owned_folders]
     with output_lock(output):
         written = set(write({path: data for path, (_, data, _) in files.items()}, owned))
     return BuildResult(document, [

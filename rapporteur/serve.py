@@ -230,9 +230,10 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
     for thread in threads:
         thread.start()
     rebuilder.rebuild()
-    page = next(output.glob("*.html"), None)
+    pages = [output / "site" / "index.html", *sorted(output.glob("*.html"))]
+    page = next((page.relative_to(output).as_posix() for page in pages if page.is_file()), "")
     address = f"http://127.0.0.1:{server.server_address[1]}/"
-    print(f"serving {output} at {address}{page.name if page else ''}  (Ctrl-C stops)")
+    print(f"serving {output} at {address}{page}  (Ctrl-C stops)")
     theme = project.theme
     watched = [folder for folder in (project.content, theme.templates, theme.locales)
                if folder.exists()]

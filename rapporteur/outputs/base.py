@@ -42,9 +42,16 @@ class BuildContext:
     preview: bool = False  # no render jobs wanted: an output may skip preparing them
     content: Path | None = None  # the content folder, to point at a text found faulty late
     environment: Environment = field(init=False, repr=False)
+    _rendered: dict[str, "Rendered"] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.environment = make_environment(self.theme)
+
+    def render(self, output: type["Output"]) -> "Rendered":
+        """An output's files, rendered once per build however many outputs include them."""
+        if output.name not in self._rendered:
+            self._rendered[output.name] = output().render(self)
+        return self._rendered[output.name]
 
     def file_name(self, language: str, extension: str) -> str:
         """`cdip-28-2.en.pdf`: the report's symbol as a slug, then language and extension."""
@@ -72,6 +79,9 @@ class Output(ABC):
     description: ClassVar[str]
     owned_folders: ClassVar[tuple[PurePosixPath, ...]] = ()
     """Folders that hold only this format's files of the latest build (see write_outputs)."""
+    heavy: ClassVar[bool] = False
+    """Whether its files include render jobs: such formats render first, so that the workers
+    are busy while the others render."""
 
     @abstractmethod
     def render(self, context: BuildContext) -> Rendered:

@@ -29,6 +29,8 @@ class DataOutput(Output):
     description = "the annexes as open data (CSV and JSON per language)"
 
     def render(self, context: BuildContext) -> Rendered:
+        if context.preview:
+            return {}  # nothing a page shows: it follows with the full build
         return {PurePosixPath("data") / name: data
                 for name, data in annex_data(context).items()}
 

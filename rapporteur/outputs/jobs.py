@@ -1,9 +1,11 @@
 """Running render jobs: from the cache when their key is known, otherwise in worker processes.
 
 WeasyPrint lays out one document at a time on one core, so independent PDFs render in parallel
-processes, one per core; the parent meanwhile does the cheap work and keeps the all-or-nothing
-write. With one core (or one job) everything runs in this process. Renders are deterministic, so
-where a job ran changes nothing in its bytes.
+processes, one per core, while this process goes on with the cheap work (the other formats) and
+keeps the all-or-nothing write. The workers start, and import WeasyPrint, at the first job the cache
+does not have (`warm_up`): a build with nothing new to render never pays for them. With one core
+everything runs in this process. Renders are deterministic: where a job ran changes nothing in
+its bytes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Hashable, Literal
 
@@ -43,59 +45,89 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def _import_renderer() -> None:
+    import weasyprint  # noqa: F401, PLC0415 - the worker's one-time start-up cost
+
+
+class JobRunner:
+    """Takes jobs as the outputs produce them (`start`), then gives every result (`results`).
+
+    Two outputs may ask for the same render (the site's PDFs are the pdf format's): same key,
+    same bytes, so each key runs once and its copies share the result.
+    """
+
+    def __init__(self, cache: RenderCache | None, events: JobEvents | None = None,
+                 workers: int | None = None):
+        self.cache = cache
+        self.events = events or JobEvents()
+        self.workers = workers or available_cores()
+        self.pool: ProcessPoolExecutor | None = None
+        self.results: dict[Hashable, JobResult] = {}
+        self.running: dict[Hashable, tuple[RenderJob, str, Future, float]] = {}
+        self.local: dict[Hashable, tuple[RenderJob, str]] = {}
+        self.first_by_key: dict[str, Hashable] = {}
+        self.copies: dict[Hashable, Hashable] = {}
+
+    def __enter__(self) -> "JobRunner":
+        return self
+
+    def __exit__(self, failure, *exc) -> None:
+        if self.pool is not None:
+            # After a failure (bad content) nothing waits for the workers' start-up.
+            self.pool.shutdown(wait=failure is None, cancel_futures=True)
+
+    def warm_up(self) -> None:
+        """Start the workers: they import the renderer while this process works on."""
+        if self.workers > 1 and self.pool is None:
+            # fork: the workers start at once and inherit what this process has imported.
+            self.pool = ProcessPoolExecutor(self.workers,
+                                            mp_context=multiprocessing.get_context("fork"))
+            for _ in range(self.workers):
+                self.pool.submit(_import_renderer)
+
+    def start(self, jobs: dict[Hashable, RenderJob]) -> None:
+        for name, job in jobs.items():
+            key = job.cache_key()
+            if key in self.first_by_key:
+                self.copies[name] = self.first_by_key[key]
+                continue
+            self.first_by_key[key] = name
+            cached = self.cache.get(key) if self.cache else None
+            if cached is not None:
+                self.results[name] = JobResult(cached, "cached", 0.0)
+                self.events.finished(job.label, "cached", 0.0)
+            elif self.workers > 1:
+                self.warm_up()
+                self.events.started(job.label)
+                self.running[name] = (job, key, self.pool.submit(job.run), time.perf_counter())
+            else:
+                self.local[name] = (job, key)
+
+    def finish(self) -> dict[Hashable, JobResult]:
+        """Every job's result, once all have run."""
+        for name, (job, key) in self.local.items():
+            self.events.started(job.label)
+            start = time.perf_counter()
+            self._done(name, job, key, job.run(), start)
+        for name, (job, key, future, start) in self.running.items():
+            self._done(name, job, key, future.result(), start)
+        for name, original in self.copies.items():
+            self.results[name] = JobResult(self.results[original].data, "shared", 0.0)
+        return self.results
+
+    def _done(self, name: Hashable, job: RenderJob, key: str, data: bytes, start: float) -> None:
+        seconds = time.perf_counter() - start
+        if self.cache:
+            self.cache.put(key, data)
+        self.results[name] = JobResult(data, "built", seconds)
+        self.events.finished(job.label, "built", seconds)
+
+
 def run_jobs(jobs: dict[Hashable, RenderJob], cache: RenderCache | None,
              events: JobEvents | None = None,
              workers: int | None = None) -> dict[Hashable, JobResult]:
     """Every job's bytes, by the same names as `jobs`."""
-    events = events or JobEvents()
-    results: dict[Hashable, JobResult] = {}
-    pending: dict[Hashable, tuple[RenderJob, str | None]] = {}
-    # Two outputs may ask for the same render (the site's PDFs are the pdf format's): same key,
-    # same bytes, so each key runs once and its copies share the result.
-    copies: dict[Hashable, Hashable] = {}
-    first_by_key: dict[str, Hashable] = {}
-    for name, job in jobs.items():
-        key = job.cache_key()
-        if key in first_by_key:
-            copies[name] = first_by_key[key]
-            continue
-        first_by_key[key] = name
-        key = key if cache else None
-        cached = cache.get(key) if cache and key else None
-        if cached is not None:
-            results[name] = JobResult(cached, "cached", 0.0)
-            events.finished(job.label, "cached", 0.0)
-        else:
-            pending[name] = (job, key)
-
-    workers = min(workers or available_cores(), len(pending))
-    if workers > 1:
-        # fork: the workers start at once and inherit what the parent has imported.
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {}
-            for name, (job, _) in pending.items():
-                events.started(job.label)
-                futures[pool.submit(job.run)] = (name, time.perf_counter())
-            for future in as_completed(futures):
-                name, start = futures[future]
-                _finish(name, pending[name], future.result(), start, cache, events, results)
-    else:
-        for name, (job, key) in pending.items():
-            events.started(job.label)
-            start = time.perf_counter()
-            _finish(name, (job, key), job.run(), start, cache, events, results)
-    for name, original in copies.items():
-        results[name] = JobResult(results[original].data, "shared", 0.0)
+    with JobRunner(cache, events, workers) as runner:
+        runner.start(jobs)
+        results = runner.finish()
     return {name: results[name] for name in jobs}
-
-
-def _finish(name: Hashable, pending: tuple[RenderJob, str | None], data: bytes, start: float,
-            cache: RenderCache | None, events: JobEvents,
-            results: dict[Hashable, JobResult]) -> None:
-    job, key = pending
-    seconds = time.perf_counter() - start
-    if cache and key:
-        cache.put(key, data)
-    results[name] = JobResult(data, "built", seconds)
-    events.finished(job.label, "built", seconds)

@@ -35,6 +35,7 @@ PDF_VARIANT = "pdf/ua-1"
 class PdfOutput(Output):
     name = "pdf"
     description = "one A4 PDF per language, for circulation"
+    heavy = True
 
     def render(self, context: BuildContext) -> Rendered:
         files: Rendered = {}

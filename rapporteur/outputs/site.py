@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..render import language_tag, load_translations
 from .base import BuildContext, Output, Rendered
-from .data import annex_data, plain_inline
+from .data import DataOutput, plain_inline
 from .pdf import PdfOutput
 from .search import search_index
 
@@ -57,6 +57,7 @@ class SiteOutput(Output):
     name = "site"
     description = "a static site: landing page, report pages, PDFs, open data, search"
     owned_folders = (SITE / "pagefind",)  # its files are named by content hashes
+    heavy = True  # the PDFs
 
     def render(self, context: BuildContext) -> Rendered:
         site = site_info(context)
@@ -66,11 +67,11 @@ class SiteOutput(Output):
                  for edition in site.editions}
         files: Rendered = {SITE / page: html.encode("utf-8") for page, html in pages.items()}
         files[SITE / LANDING] = landing_page(context, site).encode("utf-8")
-        for path, job in PdfOutput().render(context).items():
+        for path, job in context.render(PdfOutput).items():
             if path.suffix == ".pdf":
                 files[SITE / path] = job  # the pdf format's very jobs: rendered once
-        for name, data in annex_data(context).items():
-            files[SITE / "data" / name] = data
+        for path, data in context.render(DataOutput).items():  # the data format's very files
+            files[SITE / path] = data
         # The report's assets (shared with the PDF), then the site's own (kept apart, so that
         # changing a script of the site does not change what the PDF's cache key covers).
         for assets in (context.theme.assets, context.theme.templates / "site" / "assets"):
@@ -78,6 +79,8 @@ class SiteOutput(Output):
                 if asset.is_file():
                     files[SITE.joinpath("assets", *asset.relative_to(assets).parts)] = \
                         asset.read_bytes()
+        if context.preview:
+            return files  # the search index follows with the full build
         tags = {edition.page: edition.tag for edition in site.editions}
         index = search_index({page: (tags[page], html) for page, html in pages.items()})
         for name, data in index.items():
