@@ -37,6 +37,7 @@ messages: setup
 
 bench: setup
 	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/rebuild_speed.py
 
 clean:
 	rm -rf output $(VENV)

@@ -97,7 +97,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                  formats: Iterable[str] = FORMATS, strict: bool = False,
                  use_cache: bool = True, keep_print_html: bool = False,
                  events: JobEvents | None = None, preview: bool = False, draft: bool = False,
-                 write: Callable[[dict[Path, bytes], list[Path]], list[Path]] = write_outputs) -> BuildResult:
+                 write: Callable[[dict[Path, bytes], list[Path]], list[Path]] = write_outputs
+                 ) -> BuildResult:
     """Build the requested languages and formats into `output`, all or nothing.
 
     A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity and
@@ -105,16 +106,6 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     until the full build that follows. `write` is where the files go (`serve` checks there that
     no newer edit came in while the build ran).
     """
-    cache = RenderCache(project.cache) if use_cache and project.cache else None
-    with JobRunner(cache, events) as runner:
-        return _build(project, output, languages, formats, strict, keep_print_html, preview,
-                      draft, write, runner)
-
-
-def _build(project: Project, output: Path, languages: Iterable[str] | None,
-           formats: Iterable[str], strict: bool, keep_print_html: bool, preview: bool,
-           draft: bool, write: Callable[[dict[Path, bytes], list[Path]], list[Path]],
-           runner: JobRunner) -> BuildResult:
     document, warnings = check_report(project, strict, draft, checks=not preview)
     declared = [language.code for language in document.languages]
     languages = tuple(languages or declared)
@@ -126,19 +117,20 @@ def _build(project: Project, output: Path, languages: Iterable[str] | None,
                            project.content)
     files: dict[Path, tuple[str, bytes, float]] = {}
     jobs = {}
-    # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
-    for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
-        start = time.perf_counter()
-        rendered = context.render(REGISTRY[name])
-        new_jobs = {}
-        for relative, result in rendered.items():
-            if isinstance(result, bytes):
-                files[output / relative] = (name, result, time.perf_counter() - start)
-            elif not preview:
-                jobs[output / relative] = (name, result)
-                new_jobs[output / relative] = result
-        runner.start(new_jobs)
-    results = runner.finish()
+    cache = RenderCache(project.cache) if use_cache and project.cache else None
+    with JobRunner(cache, events) as runner:
+        # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
+        for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
+            start = time.perf_counter()
+            new_jobs = {}
+            for relative, result in context.render(REGISTRY[name]).items():
+                if isinstance(result, bytes):
+                    files[output / relative] = (name, result, time.perf_counter() - start)
+                elif not preview:
+                    jobs[output / relative] = (name, result)
+                    new_jobs[output / relative] = result
+            runner.start(new_jobs)
+        results = runner.finish()
     sources: dict[Path, str] = {}
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
