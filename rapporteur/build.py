@@ -14,7 +14,7 @@ from .outputs.cache import RenderCache
 from .outputs.jobs import JobEvents, JobRunner
 from .parity import check_parity
 from .publish import output_lock, write_outputs
-from .references import check_references
+from .references import plain_mentions_left, reference_errors
 from .render import Theme
 from .resolve import Document, resolve_document
 from .translation.draft import with_placeholders
@@ -81,7 +81,9 @@ def check_report(project: Project, strict: bool = False, draft: bool = False,
         loaded = with_placeholders(loaded)
     content = validate_content(loaded)
     # Unknown references would break rendering: checked even in a preview.
-    problems = check_references(content) + (check_parity(content) if checks else [])
+    problems = reference_errors(content)
+    if checks:
+        problems += plain_mentions_left(content) + check_parity(content)
     if draft:
         problems = [replace(problem, severity="warning") for problem in problems]
     if checks:

@@ -276,16 +276,28 @@ def check_references(content: ValidContent) -> list[Problem]:
     paragraph's number; every language of a text cites the same rows, so that the annexes'
     back-links hold in each language.
     """
+    return reference_errors(content) + plain_mentions_left(content)
+
+
+def reference_errors(content: ValidContent) -> list[Problem]:
+    """The references that cannot be rendered: checked before any build, previews too."""
     problems: list[Problem] = []
     _check_project_ids(content, problems)
     for source, location, text, paragraph in body_texts(content):
         _check_text(content, source, location, text, paragraph, problems,
                     "mention the recommendation or project in the paragraph that follows")
-        if paragraph is not None:
-            _check_mentions(content, source, location, text, problems)
     for source, location, text in _annex_texts(content):
         _check_text(content, source, location, text, None, problems,
                     "write the annex text out in full")
+    return problems
+
+
+def plain_mentions_left(content: ValidContent) -> list[Problem]:
+    """Recommendations and projects of the body written as plain text (warnings)."""
+    problems: list[Problem] = []
+    for source, location, text, paragraph in body_texts(content):
+        if paragraph is not None:
+            _check_mentions(content, source, location, text, problems)
     return problems
 
 

@@ -64,8 +64,12 @@ class _Renderer:
     """Text filters for one language and medium; the footnote call/body HTML lives here."""
 
     def __init__(self, document: Document, language: str, medium: Medium,
-                 reference_macros=None, note_label: str = "%(number)s"):
+                 reference_macros=None, note_label: str = "%(number)s",
+                 memo: dict | None = None):
         self.document = document
+        # Texts already rendered in this language and medium: the site's page and the single
+        # page show the same texts, and `serve` rebuilds both after every save.
+        self.memo = memo if memo is not None else {}
         self.language = language
         self.medium = medium
         self.note_label = note_label
@@ -114,12 +118,17 @@ class _Renderer:
         raise AssertionError(f"validate lets no footnote reference another ({footnote_id})")
 
     def inline(self, text: dict[str, str]) -> Markup:
-        return Markup(render_inline(text[self.language], self._footnote_ref, self.reference,
-                                    self.rewrite_link))
+        return self._rendered(render_inline, text[self.language])
 
     def blocks(self, text: dict[str, str]) -> Markup:
-        return Markup(render_blocks(text[self.language], self._footnote_ref, self.reference,
-                                    self.rewrite_link))
+        return self._rendered(render_blocks, text[self.language])
+
+    def _rendered(self, render, source: str) -> Markup:
+        key = (render.__name__, self.language, self.medium, source)
+        if key not in self.memo:
+            self.memo[key] = Markup(render(source, self._footnote_ref, self.reference,
+                                           self.rewrite_link))
+        return self.memo[key]
 
     def plain(self, text: dict[str, str]) -> str:
         return space_han_and_latin(text[self.language])
@@ -150,14 +159,14 @@ def make_environment(theme: Theme) -> Environment:
 
 
 def _renderer(document: Document, language: str, medium: Medium, theme: Theme,
-              environment: Environment) -> _Renderer:
+              environment: Environment, memo: dict | None = None) -> _Renderer:
     """The language's filters, with its catalogue installed in `environment`."""
     translations = load_translations(theme, language)
     environment.install_gettext_translations(translations, newstyle=True)
     reference_macros = environment.get_template("_references.html").make_module(
         {"lang": language})
     return _Renderer(document, language, medium, reference_macros,
-                     translations.gettext("Note %(number)s"))
+                     translations.gettext("Note %(number)s"), memo)
 
 
 def reading_text(document: Document, language: str,
@@ -181,15 +190,16 @@ def language_tag(locale: str) -> str:
 def render_language(document: Document, language: str, medium: Medium, theme: Theme,
                     links: dict[str, str] | None = None,
                     environment: Environment | None = None, part: str = "whole",
-                    template: str = "report.html", **extra) -> str:
+                    template: str = "report.html", memo: dict | None = None, **extra) -> str:
     """The report in one language, as an HTML page for the screen or for print.
 
     `links` maps each language code to the file name of its page, for the language switcher;
     `part` is "whole" or one of PRINT_PARTS. A page that extends the report (the site's) names
-    its `template` and passes what else it shows as `extra` variables.
+    its `template` and passes what else it shows as `extra` variables. Pages rendered with the
+    same `memo` (of one document) render each text once.
     """
     environment = environment or make_environment(theme)
-    renderer = _renderer(document, language, medium, theme, environment)
+    renderer = _renderer(document, language, medium, theme, environment, memo)
     spec = document.language(language)
     tags = {spec.code: language_tag(spec.locale) for spec in document.languages}
     return environment.get_template(template).render(

@@ -43,6 +43,7 @@ class BuildContext:
     content: Path | None = None  # the content folder, to point at a text found faulty late
     environment: Environment = field(init=False, repr=False)
     _rendered: dict[str, "Rendered"] = field(init=False, repr=False, default_factory=dict)
+    _texts: dict = field(init=False, repr=False, default_factory=dict)  # see render_language
 
     def __post_init__(self) -> None:
         self.environment = make_environment(self.theme)
@@ -69,7 +70,7 @@ class BuildContext:
              template: str = "report.html", **extra) -> str:
         links = self.page_names if medium == "screen" else None
         return render_language(self.document, language, medium, self.theme, links,
-                               self.environment, part, template, **extra)
+                               self.environment, part, template, self._texts, **extra)
 
 
 class Output(ABC):
