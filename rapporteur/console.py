@@ -69,7 +69,7 @@ def print_summary(result: BuildResult, output: Path, console: Console) -> None:
             continue
         table.add_row(_shown(file.path, output), file.format, file.source,
                       "written" if file.written else "unchanged",
-                      f"{file.seconds:.2f} s" if file.source == "built" else "–")
+                      f"{file.seconds:.2f} s" if file.seconds else "–")
     console.print(table)
 
 
