@@ -16,6 +16,6 @@ from .site import SiteOutput
 
 REGISTRY: dict[str, type[Output]] = {output.name: output for output in (HtmlOutput, PdfOutput,
                                                                         DataOutput, SiteOutput)}
-"""Every output format by name, in the order a full build produces them."""
+"""Every output format by name: the command line's `--format` choices, in its help's order."""
 
 __all__ = ["REGISTRY", "BuildContext", "Output", "RenderJob", "Rendered"]
