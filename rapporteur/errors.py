@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,15 @@ class Problem:
             source = source[:117] + "..."
         caret = ""
         if self.column is not None and self.column - 1 <= len(source):
-            # The caret stands under the character as printed, escapes included.
-            caret = "\n    | " + " " * len(printable(source[: self.column - 1])) + "^"
+            # The caret stands under the character as printed, escapes included, and as wide
+            # as a terminal shows what precedes it (a Chinese character takes two columns).
+            caret = "\n    | " + " " * _width(printable(source[: self.column - 1])) + "^"
         return f"    | {printable(source)}{caret}"
+
+
+def _width(text: str) -> int:
+    """How many terminal columns a text takes: two for wide (East Asian) characters."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 class ContentError(Exception):

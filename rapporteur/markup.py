@@ -8,6 +8,7 @@ cross-references such as ``{rec:13,14}`` or ``{project:smart-ip}`` (rapporteur/r
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from typing import Callable
@@ -170,7 +171,7 @@ RewriteLink = Callable[[str], "str | None"]
 
 
 def _as_written(kind: str, value: str) -> str:
-    return f"{{{kind}:{value}}}".replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(f"{{{kind}:{value}}}", quote=False)
 
 
 def render_inline(text: str, render_footnote_ref: Callable[[str], str],
@@ -192,6 +193,13 @@ def render_blocks(text: str, render_footnote_ref: Callable[[str], str],
 
 
 @lru_cache(maxsize=8192)
+def _inline_tokens(text: str) -> tuple:
+    """The inline tokens of a text parsed as blocks: parsed once for all the questions below
+    (validation, parity and the reference check each ask about the same texts)."""
+    return tuple(token for block in _INSPECTOR.parse(text) for token in block.children or [])
+
+
+@lru_cache(maxsize=8192)
 def _references(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The footnote ids and link targets of a text, read from the tokens the renderer uses.
 
@@ -201,14 +209,13 @@ def _references(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """
     footnotes: list[str] = []
     links: list[str] = []
-    for mode, tokens in (("inline", _INSPECTOR.parseInline(text)),
-                         ("block", _INSPECTOR.parse(text))):
-        for block in tokens:
-            for token in block.children or []:
-                if token.type == "footnote_ref" and mode == "inline":
-                    footnotes.append(token.meta["id"])
-                elif token.type == "link_open":
-                    links.append(str(token.attrGet("href")))
+    inline = [token for block in _INSPECTOR.parseInline(text) for token in block.children or []]
+    for mode, tokens in (("inline", inline), ("block", _inline_tokens(text))):
+        for token in tokens:
+            if token.type == "footnote_ref" and mode == "inline":
+                footnotes.append(token.meta["id"])
+            elif token.type == "link_open":
+                links.append(str(token.attrGet("href")))
     return tuple(footnotes), tuple(dict.fromkeys(links))
 
 
@@ -220,14 +227,12 @@ def footnote_ids(text: str) -> list[str]:
 def references(text: str) -> list[tuple[str, str]]:
     """The references in a text, as (kind, value), in reading order; none inside code."""
     return [(token.meta["kind"], token.meta["value"])
-            for block in _INSPECTOR.parse(text) for token in block.children or []
-            if token.type == "reference"]
+            for token in _inline_tokens(text) if token.type == "reference"]
 
 
 def plain_runs(text: str) -> list[str]:
     """The runs of text a reader sees as written: outside references, code and link targets."""
-    return [token.content for block in _INSPECTOR.parse(text) for token in block.children or []
-            if token.type == "text"]
+    return [token.content for token in _inline_tokens(text) if token.type == "text"]
 
 
 def disallowed_links(text: str) -> list[str]:

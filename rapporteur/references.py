@@ -169,6 +169,7 @@ def _check_text(content: ValidContent, source: SourceFile, location: Location,
     count = len(content.recommendations.recommendations)
     project_ids = [project.id for group in content.projects.groups for project in group.projects]
     cited: dict[str, set[str]] = {}
+    reported = len(problems)
     for language in languages:
         cited[language] = set()
         where = location + (language,)
@@ -203,6 +204,8 @@ def _check_text(content: ValidContent, source: SourceFile, location: Location,
                     f"use the id of a project in {content.loaded.projects.path.name}"))
                 continue
             cited[language].update(reference.targets)
+    if len(problems) > reported:
+        return  # a reference that cannot be read: the languages are compared once it is fixed
     first = languages[0]
     for language in languages[1:]:
         if cited[language] != cited[first]:

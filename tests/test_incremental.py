@@ -13,7 +13,7 @@ from conftest import REPO, snapshot
 from rapporteur.build import Project, build_report
 from rapporteur.cli import main
 from rapporteur.outputs import pdf
-from rapporteur.outputs.jobs import run_jobs
+from rapporteur.outputs.jobs import JobRunner
 from rapporteur.render import Theme
 
 
@@ -104,8 +104,12 @@ def test_parallel_and_sequential_renders_are_byte_identical(tiny):
     document = tiny.build(formats=["html"]).document
     context = BuildContext(document, tiny.project.theme, ("zh", "en"))
     jobs = PdfOutput().render(context)
-    parallel = run_jobs(jobs, None, workers=2)
-    sequential = run_jobs(jobs, None, workers=1)
+    results = {}
+    for workers in (2, 1):
+        with JobRunner(None, workers=workers) as runner:
+            runner.start(jobs)
+            results[workers] = runner.finish()
+    parallel, sequential = results[2], results[1]
     assert {name: result.data for name, result in parallel.items()} == \
            {name: result.data for name, result in sequential.items()}
     assert all(result.data.startswith(b"%PDF") for result in parallel.values())

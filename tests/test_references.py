@@ -199,6 +199,11 @@ def test_a_misspelt_project_fails_at_its_place_with_a_suggestion(tiny, capsys):
     assert f"body/01-opening.yaml:{line}:{column}: error: unknown project 'projet-a'" in err
     assert "hint: did you mean 'project-a'?" in err
     assert "Traceback" not in err
+    # One mistake, one message: not also "the 'en' text does not cite the same annex rows".
+    assert err.count(": error: ") == 1
+    # The caret stands under the "{", after the two-column-wide Chinese characters.
+    excerpt, caret = [line for line in err.splitlines() if line.startswith("    | ")][:2]
+    assert caret.index("^") == excerpt.index("{project") + excerpt.count("见")
 
 
 @pytest.mark.parametrize("written, message, hint", [

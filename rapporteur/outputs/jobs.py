@@ -122,12 +122,3 @@ class JobRunner:
         self.results[name] = JobResult(data, "built", seconds)
         self.events.finished(job.label, "built", seconds)
 
-
-def run_jobs(jobs: dict[Hashable, RenderJob], cache: RenderCache | None,
-             events: JobEvents | None = None,
-             workers: int | None = None) -> dict[Hashable, JobResult]:
-    """Every job's bytes, by the same names as `jobs`."""
-    with JobRunner(cache, events, workers) as runner:
-        runner.start(jobs)
-        results = runner.finish()
-    return {name: results[name] for name in jobs}
