@@ -13,12 +13,13 @@ from .outputs.cache import RenderCache
 from .outputs.jobs import JobEvents, JobRunner
 from .parity import check_parity
 from .publish import output_lock, write_outputs
+from .record import current_build, inputs_key, write_record
 from .references import plain_mentions_left, reference_errors
 from .render import Theme
 from .resolve import Document, resolve_document
 from .translation.draft import with_placeholders
 from .translation.status import translation_status
-from .validate import validate_content
+from .validate import ValidContent, validate_content
 
 FORMATS = tuple(REGISTRY)
 CACHE_FOLDER = ".rapporteur-cache"
@@ -45,18 +46,23 @@ class OutputFile:
 
     path: Path
     format: str
-    source: Literal["built", "cached", "shared"]
+    source: Literal["built", "cached", "shared", "up to date"]
     written: bool
     seconds: float
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    document: Document
+    document: Document | None
+    """The resolved document; None when the outputs were up to date and nothing was read."""
     files: list[OutputFile]
     rendered: list[Path]
     """The files whose render job ran in this build: not taken from the cache."""
     warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.document is None
 
     @property
     def outputs(self) -> list[Path]:
@@ -73,25 +79,59 @@ def check_report(project: Project, strict: bool = False, draft: bool = False,
 
     Returns the document and the warnings; with `strict`, warnings count as errors. A `draft`
     builds with missing or stale translations, marked (translation/draft.py); parity problems
-    are then only warnings, since a placeholder cannot match its source.
+    are then only warnings, since a placeholder cannot match its source. Without `checks` (a
+    preview) only what rendering needs is checked.
     """
+    content, document, warnings = prepare_report(project, strict, draft)
+    if checks:
+        warnings += review_report(content, project, strict, draft)
+    return document, warnings
+
+
+def prepare_report(project: Project, strict: bool = False, draft: bool = False
+                   ) -> tuple[ValidContent, Document, list[Problem]]:
+    """What rendering needs: the content loaded, validated, its references known, resolved."""
     loaded = load_content(project.content)
     if draft:
         loaded = with_placeholders(loaded)
     content = validate_content(loaded)
-    # Unknown references would break rendering: checked even in a preview.
-    problems = reference_errors(content)
-    if checks:
-        problems += plain_mentions_left(content) + check_parity(content)
-    if draft:
-        problems = [replace(problem, severity="warning") for problem in problems]
-    if checks:
-        problems += translation_status(content.loaded, project.theme.locales).problems
-    errors = [problem for problem in problems if strict or problem.severity == "error"]
+    # Unknown references would break rendering: checked before anything renders.
+    problems = _graded(reference_errors(content), draft)
+    if _errors(problems, strict):
+        # The review's problems too: one run lists every mistake.
+        _stop_on_errors(problems + _review(content, project, draft), strict)
+    document = resolve_document(content)
+    return content, (replace(document, draft=True) if draft else document), problems
+
+
+def review_report(content: ValidContent, project: Project, strict: bool = False,
+                  draft: bool = False) -> list[Problem]:
+    """The checks rendering does not need (plain mentions, parity, translation status).
+
+    A build runs them while its PDFs render; raises ContentError on any error.
+    """
+    problems = _review(content, project, draft)
+    _stop_on_errors(problems, strict)
+    return problems
+
+
+def _review(content: ValidContent, project: Project, draft: bool) -> list[Problem]:
+    problems = _graded(plain_mentions_left(content) + check_parity(content), draft)
+    return problems + translation_status(content.loaded, project.theme.locales).problems
+
+
+def _graded(problems: list[Problem], draft: bool) -> list[Problem]:
+    return [replace(problem, severity="warning") for problem in problems] if draft else problems
+
+
+def _errors(problems: list[Problem], strict: bool) -> list[Problem]:
+    return [problem for problem in problems if strict or problem.severity == "error"]
+
+
+def _stop_on_errors(problems: list[Problem], strict: bool) -> None:
+    errors = _errors(problems, strict)
     if errors:
         raise ContentError([replace(problem, severity="error") for problem in errors])
-    document = resolve_document(content)
-    return (replace(document, draft=True) if draft else document), problems
 
 
 def build_report(project: Project, output: Path, languages: Iterable[str] | None = None,
@@ -105,9 +145,19 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity and
     translation checks and the render jobs: files that need a job keep their previous version
     until the full build that follows. `write` is where the files go (`serve` checks there that
-    no newer edit came in while the build ran).
+    no newer edit came in while the build ran). A build whose inputs and options are those of
+    the folder's last build, and whose files are still there, does nothing (record.py); without
+    `use_cache` everything is rendered again.
     """
-    document, warnings = check_report(project, strict, draft, checks=not preview)
+    options = {"languages": sorted(languages) if languages else None, "formats": sorted(formats),
+               "strict": strict, "draft": draft, "keep_print_html": keep_print_html}
+    folders = [project.content, project.theme.templates, project.theme.locales]
+    key = inputs_key(folders, options) if not preview else None
+    current = current_build(output, key) if key and use_cache else None
+    if current:
+        return BuildResult(None, [OutputFile(file.path, file.format, "up to date", False, 0.0)
+                                  for file in current.files], [], current.warnings)
+    content, document, warnings = prepare_report(project, strict, draft)
     declared = [language.code for language in document.languages]
     languages = tuple(languages or declared)
     unknown = [code for code in languages if code not in declared]
@@ -120,6 +170,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     jobs = {}
     cache = RenderCache(project.cache) if use_cache and project.cache else None
     with JobRunner(cache, events) as runner:
+        if not preview and any(REGISTRY[name].heavy for name in formats):
+            runner.warm_up()  # the workers import the renderer while this process renders
         # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
         for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
             new_jobs = {}
@@ -130,6 +182,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                     jobs[output / relative] = (name, result)
                     new_jobs[output / relative] = result
             runner.start(new_jobs)
+        if not preview:
+            warnings += review_report(content, project, strict, draft)
         results = runner.finish()
     sources: dict[Path, str] = {}
     for path, (name, _) in jobs.items():
@@ -140,6 +194,10 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                                 for folder in REGISTRY[name].owned_folders]
     with output_lock(output):
         written = set(write({path: data for path, (_, data, _) in files.items()}, owned))
+        # Recorded only if no input changed while the build read them.
+        if key and inputs_key(folders, options) == key:
+            write_record(output, key, {path: (name, data) for path, (name, data, _)
+                                       in files.items()}, owned, warnings)
     return BuildResult(document, [
         OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
         for path, (name, _, seconds) in files.items()],

@@ -46,6 +46,10 @@ def _shown(path: Path, output: Path) -> str:
 
 
 def print_summary(result: BuildResult, output: Path, console: Console) -> None:
+    if result.up_to_date:
+        console.print(f"{_shown(output, output)}: up to date ({len(result.files)} files); "
+                      "nothing changed since the last build")
+        return
     table = Table(box=None, pad_edge=False)
     table.add_column("file")
     table.add_column("format")
@@ -77,6 +81,7 @@ def summary_json(result: BuildResult, output: Path, seconds: float) -> str:
     return json.dumps({
         "output": str(output),
         "seconds": round(seconds, 3),
+        "up_to_date": result.up_to_date,
         "files": [{"path": _shown(file.path, output), "format": file.format,
                    "source": file.source, "written": file.written,
                    "seconds": round(file.seconds, 3)} for file in result.files],

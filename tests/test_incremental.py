@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO, snapshot
 from rapporteur.build import Project, build_report
 from rapporteur.cli import main
+from rapporteur import record
 from rapporteur.outputs import pdf
 from rapporteur.outputs.jobs import JobRunner
 from rapporteur.render import Theme
@@ -38,6 +39,63 @@ def test_a_second_build_renders_nothing_and_changes_nothing(cached):
     assert snapshot(cached.output) == before
 
 
+def test_an_unchanged_project_is_up_to_date_without_being_read(cached, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("the content was read again")
+
+    monkeypatch.setattr("rapporteur.build.check_report", fail)
+    result = cached.build()
+    assert result.up_to_date and result.written == []
+    assert {file.path.name for file in result.files} >= {"test-1-1.zh.pdf", "test-1-1.en.html"}
+
+
+def test_without_the_build_record_the_render_cache_still_renders_nothing(cached):
+    (cached.output / record.RECORD_NAME).unlink()
+    result = cached.build()
+    assert not result.up_to_date
+    assert rendered(result) == [] and result.written == []
+
+
+@pytest.mark.parametrize("damage", ["edited", "deleted", "stray file in site/pagefind"])
+def test_outputs_changed_by_hand_are_built_again(cached, damage):
+    good = snapshot(cached.output)
+    pdf_file = cached.output / "test-1-1.en.pdf"
+    stray = cached.output / "site" / "pagefind" / "old-index.pf_fragment"
+    if damage == "edited":
+        pdf_file.write_bytes(pdf_file.read_bytes()[:-10])
+    elif damage == "deleted":
+        pdf_file.unlink()
+    else:
+        stray.write_bytes(b"left by an older build")
+    result = cached.build()
+    assert not result.up_to_date and rendered(result) == []
+    assert snapshot(cached.output) == good
+
+
+def test_an_up_to_date_build_still_reports_the_warnings_and_strict_still_fails(tiny, capsys):
+    root = tiny.root
+    for folder in ("templates", "locales"):
+        (root / folder).symlink_to(REPO / folder)
+    tiny.write("glossary.yaml", "terms:\n  - {zh: 第二段, en: other words}\n")
+    tiny.replace("report.yaml", "annexes:\n", "glossary: glossary.yaml\nannexes:\n")
+    outputs = []
+    for _ in range(2):
+        assert main(["--project", str(root), "build", "--format", "html"]) == 0
+        outputs.append(capsys.readouterr())
+    first, second = outputs
+    assert "up to date" not in first.out and "up to date" in second.out
+    assert 'the en text does not say "other words"' in first.err
+    assert second.err == first.err
+    assert main(["--project", str(root), "build", "--format", "html", "--strict"]) == 1
+    assert 'error: paragraph 2 (en): the zh text uses the glossary term' in capsys.readouterr().err
+
+
+def test_a_link_to_a_device_in_the_content_folder_is_never_read_for_the_record(tiny):
+    (tiny.content / "stray").symlink_to("/dev/zero")
+    tiny.build(formats=["html"])
+    assert tiny.build(formats=["html"]).up_to_date
+
+
 def test_a_chinese_only_edit_renders_only_the_chinese_pdf(cached):
     cached.replace("body/01-opening.yaml", "第二段于 2021 年。", "第二段（已改）于 2021 年。")
     result = cached.build()
@@ -60,7 +118,9 @@ def test_a_stylesheet_edit_renders_every_pdf(cached, tmp_path):
 
 @pytest.mark.parametrize("change", ["weasyprint", "fonts"])
 def test_a_new_renderer_version_or_font_renders_every_pdf(cached, monkeypatch, change):
+    # As in a new process: nothing read from the environment before is remembered.
     pdf.renderer_fingerprint.cache_clear()
+    record._environment.cache_clear()
     if change == "weasyprint":
         real = pdf._package_version
         monkeypatch.setattr(pdf, "_package_version",
@@ -73,6 +133,7 @@ def test_a_new_renderer_version_or_font_renders_every_pdf(cached, monkeypatch, c
         assert rendered(cached.build()) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
     finally:
         pdf.renderer_fingerprint.cache_clear()
+        record._environment.cache_clear()
 
 
 def test_a_corrupt_or_foreign_cache_entry_is_never_served(cached):
