@@ -370,6 +370,8 @@ def terms_used(text: str, terms: list[Term], first: str) -> list[Term]:
     blocked = [match.span() for match in _NOT_A_TERM.finditer(text)]
     used = []
     for index, term in enumerate(terms):
+        if not spans[index]:
+            continue  # most terms are not in a given text: nothing to weigh
         longer = blocked + [span for other, found in enumerate(spans)
                             if len(forms[other]) > len(forms[index]) for span in found]
         if any(not any(begin <= start and stop <= end for begin, end in longer)
