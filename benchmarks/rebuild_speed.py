@@ -10,7 +10,8 @@ hits both sides alike; each figure is the best and the median of REPEAT runs.
 - cold full build (both languages, HTML + PDF formats, no cache) against the floor: bare WeasyPrint
   rendering the same print HTML (`build --keep-print-html`), one file after the other, in one
   process;
-- a no-op rebuild and a one-paragraph edit, against the cold build;
+- a no-op rebuild (and one without the build record, which only the render cache then spares)
+  and a one-paragraph edit, against the cold build;
 - `serve`: from saving a file to the page showing the edit, in headless Chromium;
 - the report with its body ×10 against ×1: time and peak memory.
 """
@@ -26,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from rapporteur.record import RECORD_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 3
@@ -108,11 +111,15 @@ def cold_and_incremental(root: Path) -> None:
     floor = [sys.executable, "-c", FLOOR, str(ROOT / "templates" / "assets"), *print_html]
     paragraph = root / "content" / "body" / "01-introduction.yaml"
     original = paragraph.read_text(encoding="utf-8")
-    samples: dict[str, list[float]] = {"cold": [], "floor": [], "noop": [], "edit": []}
+    samples: dict[str, list[float]] = {"cold": [], "floor": [], "noop": [], "unrecorded": [],
+                                       "edit": []}
     for run in range(REPEAT):
         samples["floor"].append(timed(floor))
         samples["cold"].append(timed(build(root, "--no-cache")))
         samples["noop"].append(timed(build(root)))
+        # Without the build record: every check and page again, the PDFs from the render cache.
+        (output / RECORD_NAME).unlink()
+        samples["unrecorded"].append(timed(build(root)))
         # One English paragraph changes, a different word each run.
         edited = original.replace("en: ", f"en: (edit {run}) ", 1)
         paragraph.write_text(edited, encoding="utf-8")
@@ -120,6 +127,7 @@ def cold_and_incremental(root: Path) -> None:
     paragraph.write_text(original, encoding="utf-8")
     report("cold full build / sequential WeasyPrint floor", samples["cold"], samples["floor"])
     report("no-op rebuild / cold build", samples["noop"], samples["cold"])
+    report("no-op, build record deleted / cold build", samples["unrecorded"], samples["cold"])
     report("one-paragraph edit rebuild / cold build", samples["edit"], samples["cold"])
 
 
