@@ -25,8 +25,54 @@ from .publish import write_outputs
 _EVENTS = "/__rapporteur/events"
 _SCRIPT = "/__rapporteur/live.js"
 
-# Runs in the page: follows the build's state and reloads when a newer good build is out.
+# Runs in the page: follows the build's state. A newer good build is fetched and patched into
+# the page in place, no reload: only the nodes that changed since the page was served are
+# replaced (a changed text is one text node), so the scroll position and what the page's own
+# scripts set up stay. Elements replaced whole are announced to those scripts in a
+# "rapporteur:replaced" event. A change to the stylesheets or scripts the page loads, or to the
+# theme (a stylesheet's content is not in the page's HTML), reloads the page whole.
 _LIVE_JS = """(() => {
+  let served = null;  // the page as served, to tell what changed in a newer version
+  document.addEventListener("readystatechange", () => {
+    // Parsed, and the page's deferred scripts have not run yet: this is the page as served.
+    if (!served) served = document.cloneNode(true);
+  });
+  const loads = (page) => Array.from(page.head.querySelectorAll("link, style, script"),
+                                     (element) => element.outerHTML).join("");
+  // Makes the children of `live` show those of `next` where they differ from `old`, what `live`
+  // held as served. False when a child was added or removed: the caller replaces `live` whole.
+  function patch(live, old, next, replaced) {
+    const [liveNodes, oldNodes, nextNodes] = [live, old, next].map((node) => Array.from(node.childNodes));
+    if (oldNodes.length !== nextNodes.length || liveNodes.length < oldNodes.length) return false;
+    oldNodes.forEach((node, index) => {
+      const [was, now] = [node, nextNodes[index]];
+      if (was.isEqualNode(now)) return;
+      const sameElement = was.nodeType === Node.ELEMENT_NODE &&
+        was.cloneNode(false).isEqualNode(now.cloneNode(false)) &&
+        liveNodes[index].nodeName === was.nodeName;
+      if (sameElement && patch(liveNodes[index], was, now, replaced)) return;
+      const fresh = document.importNode(now, true);
+      liveNodes[index].replaceWith(fresh);
+      if (fresh.nodeType === Node.ELEMENT_NODE) replaced.push(fresh);
+    });
+    return true;
+  }
+  async function update() {
+    const response = await fetch(location.href, { cache: "no-store" });
+    if (!response.ok) throw new Error(response.statusText);
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const replaced = [];
+    if (!served || loads(page) !== loads(served) ||
+        !patch(document.documentElement, served.documentElement, page.documentElement, replaced)) {
+      location.reload();
+      return;
+    }
+    served = page;
+    if (replaced.length) {
+      document.dispatchEvent(new CustomEvent("rapporteur:replaced", { detail: replaced }));
+    }
+  }
+  let updating = Promise.resolve();
   let seen = null;
   const source = new EventSource("%s");
   source.onmessage = (event) => {
@@ -43,13 +89,18 @@ _LIVE_JS = """(() => {
         document.body.append(overlay);
       }
       overlay.textContent = state.message;
-    } else if (seen !== null && state.version !== seen) {
-      location.reload();
       return;
-    } else if (overlay) {
-      overlay.remove();
     }
-    if (state.status === "ok") seen = state.version;
+    overlay?.remove();
+    if (seen !== null && state.version !== seen) {
+      if (state.theme_version > seen) {
+        location.reload();
+        return;
+      }
+      // One update at a time, each to the newest page; anything unexpected reloads.
+      updating = updating.then(update).catch(() => location.reload());
+    }
+    seen = state.version;
   };
 })();
 """ % _EVENTS
@@ -61,18 +112,24 @@ class BuildState:
     def __init__(self) -> None:
         self.changed = threading.Condition()
         self.version = 0
+        # The first version built after an edit of the theme: a page older than it reloads whole.
+        self.theme_version = 0
         self.status = "ok"
         self.message = ""
+        self.theme_edited = False  # since the last good build
 
     def publish(self, status: str, message: str = "") -> None:
         with self.changed:
             if status == "ok":
                 self.version += 1
+                if self.theme_edited:
+                    self.theme_version, self.theme_edited = self.version, False
             self.status, self.message = status, message
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
-        return {"status": self.status, "version": self.version, "message": self.message}
+        return {"status": self.status, "version": self.version,
+                "theme_version": self.theme_version, "message": self.message}
 
 
 class Rebuilder:
@@ -237,10 +294,13 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
     theme = project.theme
     watched = [folder for folder in (project.content, theme.templates, theme.locales)
                if folder.exists()]
+    content = project.content.resolve()
     try:
         for changes in watch(*watched, stop_event=stop, debounce=50, step=20):
             names = sorted({Path(path).name for _, path in changes})
             print(f"changed: {', '.join(names)}")
+            if any(not Path(path).resolve().is_relative_to(content) for _, path in changes):
+                state.theme_edited = True  # templates, stylesheets or catalogues
             rebuilder.rebuild()
     except KeyboardInterrupt:
         pass

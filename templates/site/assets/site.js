@@ -19,8 +19,9 @@
 
   // ... and follows what is in view while reading: the first paragraph, heading, note or
   // recommendation that starts in the upper half of the window, else the one being read.
-  const places = Array.from(document.querySelectorAll(
+  const findPlaces = () => Array.from(document.querySelectorAll(
     "main .para[id], main h2[id], main h3[id], main tbody[id], main aside li[id], main section.annex[id]"));
+  let places = findPlaces();
   const tocLinks = new Map();
   document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
     tocLinks.set(link.getAttribute("href").slice(1), link);
@@ -66,12 +67,15 @@
   }, { passive: true });
 
   // A link that shows its own address needs it no second time in print (site.css).
-  document.querySelectorAll("main a[href^='http']").forEach((link) => {
-    const bare = (address) => address.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
-    if (bare(link.textContent) === bare(link.getAttribute("href"))) {
-      link.classList.add("shows-address");
-    }
-  });
+  function markAddresses(root) {
+    root.querySelectorAll("a[href^='http']").forEach((link) => {
+      const bare = (address) => address.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
+      if (bare(link.textContent) === bare(link.getAttribute("href"))) {
+        link.classList.add("shows-address");
+      }
+    });
+  }
+  document.querySelectorAll("main").forEach(markAddresses);
 
   // On a phone the contents start folded, and fold again once a section is picked.
   if (toc) {
@@ -108,13 +112,27 @@
     preview.style.top = (box.bottom + window.scrollY + 6) + "px";
     call.setAttribute("aria-describedby", preview.id);
   }
-  document.querySelectorAll("a.fn-call").forEach((call) => {
-    call.addEventListener("mouseenter", () => showPreview(call));
-    call.addEventListener("focus", () => showPreview(call));
-    call.addEventListener("mouseleave", hidePreview);
-    call.addEventListener("blur", () => { hidePreview(); call.removeAttribute("aria-describedby"); });
-  });
+  function previewNotes(root) {
+    root.querySelectorAll("a.fn-call").forEach((call) => {
+      call.addEventListener("mouseenter", () => showPreview(call));
+      call.addEventListener("focus", () => showPreview(call));
+      call.addEventListener("mouseleave", hidePreview);
+      call.addEventListener("blur", () => { hidePreview(); call.removeAttribute("aria-describedby"); });
+    });
+  }
+  previewNotes(document);
   document.addEventListener("keydown", (event) => { if (event.key === "Escape") hidePreview(); });
+
+  // `rapporteur serve` replaces the sections an edit changed in place (rapporteur/serve.py):
+  // the new ones get the same aids.
+  document.addEventListener("rapporteur:replaced", (event) => {
+    hidePreview();
+    places = findPlaces();
+    for (const element of event.detail) {
+      markAddresses(element);
+      previewNotes(element);
+    }
+  });
 
   // Search, with Pagefind's index beside the pages. Browsers refuse to load it from a file
   // opened on disk: there the box says so instead of failing silently.
