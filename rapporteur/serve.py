@@ -14,6 +14,7 @@ import functools
 import html
 import http.server
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,8 @@ from .publish import write_outputs
 
 _EVENTS = "/__rapporteur/events"
 _SCRIPT = "/__rapporteur/live.js"
+FULL_BUILD_PAUSE = 0.3  # seconds after a preview without a new edit before the full build starts
+FULL_BUILD_NICENESS = 10
 
 # Runs in the page: follows the build's state. A newer good build is fetched and patched into
 # the page in place, no reload: only the nodes that changed since the page was served are
@@ -170,11 +173,19 @@ class Rebuilder:
         return seconds
 
     def full_builds(self, stop: threading.Event) -> None:
-        """The background loop: a full build after each preview (later edits coalesce)."""
+        """The background loop: a full build once the edits pause, at a lower priority.
+
+        The pause leaves the CPU to the open pages while they fetch the preview, and saves in a
+        row make one full build. On Linux a thread's niceness is its own, and the processes it
+        forks (the PDF workers) inherit it: the next edit's preview and the browser come first.
+        """
+        os.nice(FULL_BUILD_NICENESS)
         while not stop.is_set():
             if not self.full_requested.wait(0.2):
                 continue
             self.full_requested.clear()
+            if self.full_requested.wait(FULL_BUILD_PAUSE):
+                continue  # another edit: the pause starts again
             start = time.perf_counter()
             try:
                 result = build_report(self.project, self.output,
@@ -296,7 +307,7 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
                if folder.exists()]
     content = project.content.resolve()
     try:
-        for changes in watch(*watched, stop_event=stop, debounce=50, step=20):
+        for changes in watch(*watched, stop_event=stop, debounce=50, step=10):
             names = sorted({Path(path).name for _, path in changes})
             print(f"changed: {', '.join(names)}")
             if any(not Path(path).resolve().is_relative_to(content) for _, path in changes):
