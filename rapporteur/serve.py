@@ -45,7 +45,8 @@ _LIVE_JS = """(() => {
   // Makes the children of `live` show those of `next` where they differ from `old`, what `live`
   // held as served. False when a child was added or removed: the caller replaces `live` whole.
   function patch(live, old, next, replaced) {
-    const [liveNodes, oldNodes, nextNodes] = [live, old, next].map((node) => Array.from(node.childNodes));
+    const [liveNodes, oldNodes, nextNodes] = [live, old, next].map(
+      (node) => Array.from(node.childNodes));
     if (oldNodes.length !== nextNodes.length || liveNodes.length < oldNodes.length) return false;
     oldNodes.forEach((node, index) => {
       const [was, now] = [node, nextNodes[index]];
