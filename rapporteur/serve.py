@@ -116,18 +116,17 @@ class BuildState:
     def __init__(self) -> None:
         self.changed = threading.Condition()
         self.version = 0
-        # The first version built after an edit of the theme: a page older than it reloads whole.
+        # The latest version with an edit of the theme: a page older than it reloads whole.
         self.theme_version = 0
         self.status = "ok"
         self.message = ""
-        self.theme_edited = False  # since the last good build
 
-    def publish(self, status: str, message: str = "") -> None:
+    def publish(self, status: str, message: str = "", theme_edited: bool = False) -> None:
         with self.changed:
             if status == "ok":
                 self.version += 1
-                if self.theme_edited:
-                    self.theme_version, self.theme_edited = self.version, False
+                if theme_edited:
+                    self.theme_version = self.version
             self.status, self.message = status, message
             self.changed.notify_all()
 
@@ -146,6 +145,7 @@ class Rebuilder:
         self.full_requested = threading.Event()
         self.lock = threading.Lock()
         self.generation = 0  # one more at each edit: a build of an older one must not write
+        self.theme_edited = False  # and not yet in a good build
 
     def _writer(self, generation: int):
         def write(files: dict[Path, bytes], owned: list[Path]) -> list[Path]:
@@ -155,9 +155,13 @@ class Rebuilder:
                 return write_outputs(files, owned)
         return write
 
-    def rebuild(self) -> float | None:
-        """The preview build; returns its seconds, or None if the content is broken."""
+    def rebuild(self, theme_edited: bool = False) -> float | None:
+        """The preview build; returns its seconds, or None if the content is broken.
+
+        `theme_edited`: the edit is to the templates, stylesheets or catalogues.
+        """
         start = time.perf_counter()
+        self.theme_edited |= theme_edited
         with self.lock:
             self.generation += 1
             generation = self.generation
@@ -168,7 +172,8 @@ class Rebuilder:
             self._failed(error)
             return None
         seconds = time.perf_counter() - start
-        self.state.publish("ok")
+        self.state.publish("ok", theme_edited=self.theme_edited)
+        self.theme_edited = False
         self.log(f"pages rebuilt in {seconds * 1000:.0f} ms; rendering the PDFs")
         self.full_requested.set()
         return seconds
@@ -311,9 +316,8 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
         for changes in watch(*watched, stop_event=stop, debounce=50, step=10):
             names = sorted({Path(path).name for _, path in changes})
             print(f"changed: {', '.join(names)}")
-            if any(not Path(path).resolve().is_relative_to(content) for _, path in changes):
-                state.theme_edited = True  # templates, stylesheets or catalogues
-            rebuilder.rebuild()
+            rebuilder.rebuild(theme_edited=any(not Path(path).resolve().is_relative_to(content)
+                                               for _, path in changes))
     except KeyboardInterrupt:
         pass
     finally:
