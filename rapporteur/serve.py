@@ -1,10 +1,11 @@
-"""`rapporteur serve`: the build on localhost, rebuilt and reloaded in the browser on every edit.
+"""`rapporteur serve`: the build on localhost, rebuilt and updated in the browser on every edit.
 
 It reuses `build_report`; it has no build of its own. After an edit, a preview build (no parity
-check, no PDFs) refreshes the pages first, then a full build checks everything and renders the
-PDFs in the background. A broken edit keeps the last good outputs (the build writes nothing) and
-shows its `file:line` messages in the terminal and over the page. The reload script is added to
-pages as they are served, so the files in output/ stay exactly what `build` writes.
+check, no PDFs) refreshes the pages first and the open pages patch it in, then a full build
+checks everything and renders the PDFs in the background. A broken edit keeps the last good
+outputs (the build writes nothing) and shows its `file:line` messages in the terminal and over
+the page. The live script is added to pages as they are served, so the files in output/ stay
+exactly what `build` writes.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ class Rebuilder:
         self.full_requested = threading.Event()
         self.lock = threading.Lock()
         self.generation = 0  # one more at each edit: a build of an older one must not write
-        self.theme_edited = False  # and not yet in a good build
+        self.theme_edited = False  # an edit of the theme that no good build has shown yet
 
     def _writer(self, generation: int):
         def write(files: dict[Path, bytes], owned: list[Path]) -> list[Path]:
