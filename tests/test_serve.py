@@ -112,6 +112,19 @@ def test_the_site_page_keeps_working_after_an_edit_in_place(served, browser):
     page.locator("main p", has_text="The very first paragraph").locator("a.fn-call").hover()
     expect(page.locator(".note-preview")).to_contain_text("The first footnote")
 
+    # A new note before it renumbers a later note call: that link alone is replaced, and the
+    # site's script sets it up too.
+    tiny.write("body/01-opening.yaml", tiny.read("body/01-opening.yaml").replace(
+        "en: The second paragraph, in 2021.",
+        "en: The second paragraph, in 2021.[^new-note]\n    footnotes:\n      new-note:\n"
+        "        zh: 新脚注。\n        en: A new footnote.").replace(
+        "zh: 第二段于 2021 年。", "zh: 第二段于 2021 年。[^new-note]"))
+    third = page.locator("main p", has_text="The third paragraph").locator("a.fn-call")
+    expect(third).to_have_text("3", timeout=15000)
+    third.hover()
+    expect(page.locator(".note-preview")).to_contain_text("The third footnote")
+    assert page.evaluate("window.openedOnce") is True
+
 
 def test_an_edit_to_the_stylesheet_or_a_template_takes_effect(served, browser):
     tiny, url = served
