@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -172,8 +173,9 @@ def serve_latency(root: Path) -> None:
             browser.close()
     finally:
         paragraph.write_text(original, encoding="utf-8")
-        process.terminate()
-        process.wait(10)
+        # Ctrl-C, as a writer stops it: a killed server would leave its PDF workers behind.
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
     best, median = figures(latencies)
     print(f"{'serve: save to refreshed page':<44} best {best * 1000:5.0f} ms   "
           f"median {median * 1000:5.0f} ms   (of which the preview build: median "
