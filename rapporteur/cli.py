@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                                        "language's PDF and the cache location, for bug reports")
     serve = commands.add_parser(
         "serve", parents=[strictness, selection],
-        help="build, serve the output on localhost, rebuild and reload the page on every change")
+        help="build, serve the output on localhost, rebuild and update the page on every change")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     register_translation_commands(commands)
     return parser

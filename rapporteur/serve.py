@@ -1,10 +1,11 @@
-"""`rapporteur serve`: the build on localhost, rebuilt and reloaded in the browser on every edit.
+"""`rapporteur serve`: the build on localhost, rebuilt and updated in the browser on every edit.
 
 It reuses `build_report`; it has no build of its own. After an edit, a preview build (no parity
-check, no PDFs) refreshes the pages first, then a full build checks everything and renders the
-PDFs in the background. A broken edit keeps the last good outputs (the build writes nothing) and
-shows its `file:line` messages in the terminal and over the page. The reload script is added to
-pages as they are served, so the files in output/ stay exactly what `build` writes.
+check, no PDFs) refreshes the pages first and the open pages patch it in, then a full build
+checks everything and renders the PDFs in the background. A broken edit keeps the last good
+outputs (the build writes nothing) and shows its `file:line` messages in the terminal and over
+the page. The live script is added to pages as they are served, so the files in output/ stay
+exactly what `build` writes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import functools
 import html
 import http.server
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -24,9 +26,58 @@ from .publish import write_outputs
 
 _EVENTS = "/__rapporteur/events"
 _SCRIPT = "/__rapporteur/live.js"
+FULL_BUILD_PAUSE = 0.3  # seconds after a preview without a new edit before the full build starts
+FULL_BUILD_NICENESS = 10
 
-# Runs in the page: follows the build's state and reloads when a newer good build is out.
+# Runs in the page: follows the build's state. A newer good build is fetched and patched into
+# the page in place, no reload: only the nodes that changed since the page was served are
+# replaced (a changed text is one text node), so the scroll position and what the page's own
+# scripts set up stay. Elements replaced whole are announced to those scripts in a
+# "rapporteur:replaced" event. A change to the stylesheets or scripts the page loads, or to the
+# theme (a stylesheet's content is not in the page's HTML), reloads the page whole.
 _LIVE_JS = """(() => {
+  let served = null;  // the page as served, to tell what changed in a newer version
+  document.addEventListener("readystatechange", () => {
+    // Parsed, and the page's deferred scripts have not run yet: this is the page as served.
+    if (!served) served = document.cloneNode(true);
+  });
+  const loads = (page) => Array.from(page.head.querySelectorAll("link, style, script"),
+                                     (element) => element.outerHTML).join("");
+  // Makes the children of `live` show those of `next` where they differ from `old`, what `live`
+  // held as served. False when a child was added or removed: the caller replaces `live` whole.
+  function patch(live, old, next, replaced) {
+    const [liveNodes, oldNodes, nextNodes] = [live, old, next].map(
+      (node) => Array.from(node.childNodes));
+    if (oldNodes.length !== nextNodes.length || liveNodes.length < oldNodes.length) return false;
+    oldNodes.forEach((node, index) => {
+      const [was, now] = [node, nextNodes[index]];
+      if (was.isEqualNode(now)) return;
+      const sameElement = was.nodeType === Node.ELEMENT_NODE &&
+        was.cloneNode(false).isEqualNode(now.cloneNode(false)) &&
+        liveNodes[index].nodeName === was.nodeName;
+      if (sameElement && patch(liveNodes[index], was, now, replaced)) return;
+      const fresh = document.importNode(now, true);
+      liveNodes[index].replaceWith(fresh);
+      if (fresh.nodeType === Node.ELEMENT_NODE) replaced.push(fresh);
+    });
+    return true;
+  }
+  async function update() {
+    const response = await fetch(location.href, { cache: "no-store" });
+    if (!response.ok) throw new Error(response.statusText);
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const replaced = [];
+    if (!served || loads(page) !== loads(served) ||
+        !patch(document.documentElement, served.documentElement, page.documentElement, replaced)) {
+      location.reload();
+      return;
+    }
+    served = page;
+    if (replaced.length) {
+      document.dispatchEvent(new CustomEvent("rapporteur:replaced", { detail: replaced }));
+    }
+  }
+  let updating = Promise.resolve();
   let seen = null;
   const source = new EventSource("%s");
   source.onmessage = (event) => {
@@ -43,13 +94,18 @@ _LIVE_JS = """(() => {
         document.body.append(overlay);
       }
       overlay.textContent = state.message;
-    } else if (seen !== null && state.version !== seen) {
-      location.reload();
       return;
-    } else if (overlay) {
-      overlay.remove();
     }
-    if (state.status === "ok") seen = state.version;
+    overlay?.remove();
+    if (seen !== null && state.version !== seen) {
+      if (state.theme_version > seen) {
+        location.reload();
+        return;
+      }
+      // One update at a time, each to the newest page; anything unexpected reloads.
+      updating = updating.then(update).catch(() => location.reload());
+    }
+    seen = state.version;
   };
 })();
 """ % _EVENTS
@@ -61,18 +117,23 @@ class BuildState:
     def __init__(self) -> None:
         self.changed = threading.Condition()
         self.version = 0
+        # The latest version with an edit of the theme: a page older than it reloads whole.
+        self.theme_version = 0
         self.status = "ok"
         self.message = ""
 
-    def publish(self, status: str, message: str = "") -> None:
+    def publish(self, status: str, message: str = "", theme_edited: bool = False) -> None:
         with self.changed:
             if status == "ok":
                 self.version += 1
+                if theme_edited:
+                    self.theme_version = self.version
             self.status, self.message = status, message
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
-        return {"status": self.status, "version": self.version, "message": self.message}
+        return {"status": self.status, "version": self.version,
+                "theme_version": self.theme_version, "message": self.message}
 
 
 class Rebuilder:
@@ -85,6 +146,7 @@ class Rebuilder:
         self.full_requested = threading.Event()
         self.lock = threading.Lock()
         self.generation = 0  # one more at each edit: a build of an older one must not write
+        self.theme_edited = False  # an edit of the theme that no good build has shown yet
 
     def _writer(self, generation: int):
         def write(files: dict[Path, bytes], owned: list[Path]) -> list[Path]:
@@ -94,9 +156,13 @@ class Rebuilder:
                 return write_outputs(files, owned)
         return write
 
-    def rebuild(self) -> float | None:
-        """The preview build; returns its seconds, or None if the content is broken."""
+    def rebuild(self, theme_edited: bool = False) -> float | None:
+        """The preview build; returns its seconds, or None if the content is broken.
+
+        `theme_edited`: the edit is to the templates, stylesheets or catalogues.
+        """
         start = time.perf_counter()
+        self.theme_edited |= theme_edited
         with self.lock:
             self.generation += 1
             generation = self.generation
@@ -107,17 +173,26 @@ class Rebuilder:
             self._failed(error)
             return None
         seconds = time.perf_counter() - start
-        self.state.publish("ok")
+        self.state.publish("ok", theme_edited=self.theme_edited)
+        self.theme_edited = False
         self.log(f"pages rebuilt in {seconds * 1000:.0f} ms; rendering the PDFs")
         self.full_requested.set()
         return seconds
 
     def full_builds(self, stop: threading.Event) -> None:
-        """The background loop: a full build after each preview (later edits coalesce)."""
+        """The background loop: a full build once the edits pause, at a lower priority.
+
+        The pause leaves the CPU to the open pages while they fetch the preview, and saves in a
+        row make one full build. On Linux a thread's niceness is its own, and the processes it
+        forks (the PDF workers) inherit it: the next edit's preview and the browser come first.
+        """
+        os.nice(FULL_BUILD_NICENESS)
         while not stop.is_set():
             if not self.full_requested.wait(0.2):
                 continue
             self.full_requested.clear()
+            if self.full_requested.wait(FULL_BUILD_PAUSE):
+                continue  # another edit: the pause starts again
             start = time.perf_counter()
             try:
                 result = build_report(self.project, self.output,
@@ -237,11 +312,13 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
     theme = project.theme
     watched = [folder for folder in (project.content, theme.templates, theme.locales)
                if folder.exists()]
+    content = project.content.resolve()
     try:
-        for changes in watch(*watched, stop_event=stop, debounce=50, step=20):
+        for changes in watch(*watched, stop_event=stop, debounce=50, step=10):
             names = sorted({Path(path).name for _, path in changes})
             print(f"changed: {', '.join(names)}")
-            rebuilder.rebuild()
+            rebuilder.rebuild(theme_edited=any(not Path(path).resolve().is_relative_to(content)
+                                               for _, path in changes))
     except KeyboardInterrupt:
         pass
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,8 +25,9 @@ def free_port() -> int:
 
 @pytest.fixture
 def served(tiny):
-    for folder in ("templates", "locales"):
-        (tiny.root / folder).symlink_to(REPO / folder)
+    # The theme is copied: a test edits its stylesheet and templates as a designer would.
+    shutil.copytree(REPO / "templates", tiny.root / "templates")
+    (tiny.root / "locales").symlink_to(REPO / "locales")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", "rapporteur", "--project", str(tiny.root), "serve",
@@ -34,7 +36,7 @@ def served(tiny):
     while "serving" not in line:
         assert line, "serve stopped before serving"
         line = process.stdout.readline()
-    yield tiny, f"http://127.0.0.1:{port}/test-1-1.en.html", process
+    yield tiny, f"http://127.0.0.1:{port}/test-1-1.en.html"
     process.send_signal(signal.SIGINT)
     try:
         process.wait(10)
@@ -42,30 +44,43 @@ def served(tiny):
         process.kill()
 
 
-def test_edit_break_and_fix_while_the_page_is_open(served):
-    tiny, url, process = served
+@pytest.fixture
+def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page()
-        page.goto(url)
-        expect(page.locator("main")).to_contain_text("The second paragraph, in 2021.")
-
-        tiny.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
-                     "The second paragraph, edited in 2021.")
-        expect(page.locator("main")).to_contain_text("edited in 2021", timeout=15000)
-
-        good = tiny.read("body/01-opening.yaml")
-        tiny.write("body/01-opening.yaml", good.replace("  - paragraph:", "  - paragraph", 1))
-        overlay = page.locator("#rapporteur-overlay")
-        expect(overlay).to_be_visible(timeout=15000)
-        expect(overlay).to_contain_text("body/01-opening.yaml:")
-        # The last good outputs are kept and still shown under the message.
-        expect(page.locator("main")).to_contain_text("edited in 2021")
-
-        tiny.write("body/01-opening.yaml", good)
-        expect(overlay).to_have_count(0, timeout=15000)
-        expect(page.locator("main")).to_contain_text("edited in 2021")
+        yield browser
         browser.close()
+
+
+def test_edit_break_and_fix_while_the_page_is_open(served, browser):
+    tiny, url = served
+    page = browser.new_page(viewport={"width": 800, "height": 300})
+    page.goto(url)
+    expect(page.locator("main")).to_contain_text("The second paragraph, in 2021.")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 100
+    page.evaluate("window.openedOnce = true")  # gone if the page is loaded again
+
+    tiny.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
+                 "The second paragraph, edited in 2021.")
+    expect(page.locator("main")).to_contain_text("edited in 2021", timeout=15000)
+    # The edit is patched into the open page: no reload, the reader stays where they were.
+    assert page.evaluate("window.openedOnce") is True
+    assert page.evaluate("window.scrollY") == scrolled
+
+    good = tiny.read("body/01-opening.yaml")
+    tiny.write("body/01-opening.yaml", good.replace("  - paragraph:", "  - paragraph", 1))
+    overlay = page.locator("#rapporteur-overlay")
+    expect(overlay).to_be_visible(timeout=15000)
+    expect(overlay).to_contain_text("body/01-opening.yaml:")
+    # The last good outputs are kept and still shown under the message.
+    expect(page.locator("main")).to_contain_text("edited in 2021")
+
+    tiny.write("body/01-opening.yaml", good)
+    expect(overlay).to_have_count(0, timeout=15000)
+    expect(page.locator("main")).to_contain_text("edited in 2021")
+    assert page.evaluate("window.openedOnce") is True
     # The files on disk are what `build` writes: the reload script is added only when served.
     assert b"__rapporteur" not in (tiny.output / "test-1-1.en.html").read_bytes()
     # The PDFs follow in the background.
@@ -74,3 +89,55 @@ def test_edit_break_and_fix_while_the_page_is_open(served):
         time.sleep(0.2)
     assert (tiny.output / "test-1-1.en.pdf").exists()
     assert os.path.getsize(tiny.output / "test-1-1.en.pdf") > 1000
+
+
+def test_the_site_page_keeps_working_after_an_edit_in_place(served, browser):
+    tiny, url = served
+    page = browser.new_page()
+    page.goto(url.replace("test-1-1.en.html", "site/test-1-1.en.html"))
+    page.evaluate("window.openedOnce = true")
+    contents = page.locator("nav.toc")
+    expect(contents).to_contain_text("Regional Sector")
+
+    # A new word in emphasis: the paragraph with the note call is replaced whole, and a
+    # section title changes in the table of contents too, outside <main>.
+    tiny.replace("body/01-opening.yaml", "en: The first paragraph;",
+                 "en: The *very* first paragraph;")
+    tiny.replace("body/02-section.yaml", "en: Regional Sector", "en: Regional Sector, renamed")
+    expect(page.locator("main")).to_contain_text("The very first paragraph", timeout=15000)
+    expect(contents).to_contain_text("Regional Sector, renamed", timeout=15000)
+    assert page.evaluate("window.openedOnce") is True
+
+    # The site's script set the new paragraph up: its note call still shows the note.
+    page.locator("main p", has_text="The very first paragraph").locator("a.fn-call").hover()
+    expect(page.locator(".note-preview")).to_contain_text("The first footnote")
+
+    # A new note before it renumbers a later note call: that link alone is replaced, and the
+    # site's script sets it up too.
+    tiny.write("body/01-opening.yaml", tiny.read("body/01-opening.yaml").replace(
+        "en: The second paragraph, in 2021.",
+        "en: The second paragraph, in 2021.[^new-note]\n    footnotes:\n      new-note:\n"
+        "        zh: 新脚注。\n        en: A new footnote.").replace(
+        "zh: 第二段于 2021 年。", "zh: 第二段于 2021 年。[^new-note]"))
+    third = page.locator("main p", has_text="The third paragraph").locator("a.fn-call")
+    expect(third).to_have_text("3", timeout=15000)
+    third.hover()
+    expect(page.locator(".note-preview")).to_contain_text("The third footnote")
+    assert page.evaluate("window.openedOnce") is True
+
+
+def test_an_edit_to_the_stylesheet_or_a_template_takes_effect(served, browser):
+    tiny, url = served
+    page = browser.new_page()
+    page.goto(url)
+    stylesheet = tiny.root / "templates" / "assets" / "report.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") +
+                          "\nmain { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    expect(page.locator("main")).to_have_css("color", "rgb(1, 2, 3)", timeout=15000)
+
+    template = tiny.root / "templates" / "report.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        '<main id="main">', '<main id="main"><p class="edited">From the edited template</p>', 1),
+        encoding="utf-8")
+    expect(page.locator("main .edited")).to_have_text("From the edited template", timeout=15000)
+    expect(page.locator("main")).to_have_css("color", "rgb(1, 2, 3)")

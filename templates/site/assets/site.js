@@ -19,12 +19,18 @@
 
   // ... and follows what is in view while reading: the first paragraph, heading, note or
   // recommendation that starts in the upper half of the window, else the one being read.
-  const places = Array.from(document.querySelectorAll(
-    "main .para[id], main h2[id], main h3[id], main tbody[id], main aside li[id], main section.annex[id]"));
+  let places = [];
   const tocLinks = new Map();
-  document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
-    tocLinks.set(link.getAttribute("href").slice(1), link);
-  });
+  function findPlaces() {
+    places = Array.from(document.querySelectorAll(
+      "main .para[id], main h2[id], main h3[id], main tbody[id], main aside li[id], " +
+      "main section.annex[id]"));
+    tocLinks.clear();
+    document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
+      tocLinks.set(link.getAttribute("href").slice(1), link);
+    });
+  }
+  findPlaces();
   function placeInView() {
     // The anchor the reader followed stays their place while it is in the upper half.
     const target = location.hash && document.getElementById(location.hash.slice(1));
@@ -65,13 +71,20 @@
     if (!pending) { pending = true; window.requestAnimationFrame(follow); }
   }, { passive: true });
 
+  // `root` and the elements in it that match `selector`.
+  const within = (root, selector) =>
+    [root, ...root.querySelectorAll(selector)].filter((element) => element.matches(selector));
+
   // A link that shows its own address needs it no second time in print (site.css).
-  document.querySelectorAll("main a[href^='http']").forEach((link) => {
-    const bare = (address) => address.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
-    if (bare(link.textContent) === bare(link.getAttribute("href"))) {
-      link.classList.add("shows-address");
-    }
-  });
+  function markAddresses(root) {
+    within(root, "a[href^='http']").forEach((link) => {
+      const bare = (address) => address.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
+      if (bare(link.textContent) === bare(link.getAttribute("href"))) {
+        link.classList.add("shows-address");
+      }
+    });
+  }
+  document.querySelectorAll("main").forEach(markAddresses);
 
   // On a phone the contents start folded, and fold again once a section is picked.
   if (toc) {
@@ -108,13 +121,27 @@
     preview.style.top = (box.bottom + window.scrollY + 6) + "px";
     call.setAttribute("aria-describedby", preview.id);
   }
-  document.querySelectorAll("a.fn-call").forEach((call) => {
-    call.addEventListener("mouseenter", () => showPreview(call));
-    call.addEventListener("focus", () => showPreview(call));
-    call.addEventListener("mouseleave", hidePreview);
-    call.addEventListener("blur", () => { hidePreview(); call.removeAttribute("aria-describedby"); });
-  });
+  function previewNotes(root) {
+    within(root, "a.fn-call").forEach((call) => {
+      call.addEventListener("mouseenter", () => showPreview(call));
+      call.addEventListener("focus", () => showPreview(call));
+      call.addEventListener("mouseleave", hidePreview);
+      call.addEventListener("blur", () => { hidePreview(); call.removeAttribute("aria-describedby"); });
+    });
+  }
+  previewNotes(document.body);
   document.addEventListener("keydown", (event) => { if (event.key === "Escape") hidePreview(); });
+
+  // `rapporteur serve` replaces in place the elements an edit changed (rapporteur/serve.py):
+  // the new ones get the same aids.
+  document.addEventListener("rapporteur:replaced", (event) => {
+    hidePreview();
+    findPlaces();
+    for (const element of event.detail) {
+      if (element.closest("main")) markAddresses(element);
+      previewNotes(element);
+    }
+  });
 
   // Search, with Pagefind's index beside the pages. Browsers refuse to load it from a file
   // opened on disk: there the box says so instead of failing silently.
