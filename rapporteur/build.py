@@ -48,6 +48,8 @@ class OutputFile:
     source: Literal["built", "cached", "shared"]
     written: bool
     seconds: float
+    rendered_parts: tuple[str, ...] = ()
+    """The parts rendered for it in this build (a PDF's body, say), the others were cached."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class BuildResult:
     rendered: list[Path]
     """The files whose render job ran in this build: not taken from the cache."""
     warnings: list[Problem] = field(default_factory=list)
+    rendered_parts: list[str] = field(default_factory=list)
+    """The labels of the parts rendered in this build ("cdip-28-2.en.pdf (body)")."""
 
     @property
     def outputs(self) -> list[Path]:
@@ -141,6 +145,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     with output_lock(output):
         written = set(write({path: data for path, (_, data, _) in files.items()}, owned))
     return BuildResult(document, [
-        OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
+        OutputFile(path, name, sources.get(path, "built"), path in written, seconds,
+                   results[path].rendered_parts if path in results else ())
         for path, (name, _, seconds) in files.items()],
-        [path for path in jobs if results[path].source == "built"], warnings)
+        [path for path in jobs if results[path].source == "built"], warnings,
+        list(dict.fromkeys(part for path in jobs for part in results[path].rendered_parts)))
