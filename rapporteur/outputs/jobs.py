@@ -56,6 +56,14 @@ def _import_renderer() -> None:
     import weasyprint  # noqa: F401, PLC0415 - the worker's one-time start-up cost
 
 
+def _timed_run(job: RenderJob) -> tuple[bytes, float]:
+    """The job's bytes and its duration, measured where it runs (not from its submission: a
+    job may wait in the pool's queue)."""
+    start = time.perf_counter()
+    data = job.run()
+    return data, time.perf_counter() - start
+
+
 @dataclass
 class _Render:
     """One render job of this build, and where its bytes will come from."""
@@ -66,7 +74,6 @@ class _Render:
     source: Source = "cached"
     seconds: float = 0.0
     future: Future | None = None
-    start: float = 0.0
 
 
 @dataclass
@@ -135,8 +142,7 @@ class JobRunner:
             self.events.started(render.job.label)
             if self.workers > 1:
                 self.warm_up()
-                render.future = self.pool.submit(render.job.run)
-                render.start = time.perf_counter()
+                render.future = self.pool.submit(_timed_run, render.job)
             else:
                 self.waiting.append(render)
 
@@ -155,22 +161,20 @@ class JobRunner:
     def finish(self) -> dict[Hashable, JobResult]:
         """Every job's result, once all have run."""
         for render in self.waiting:
-            render.start = time.perf_counter()
-            self._rendered(render, render.job.run())
+            self._rendered(render, *_timed_run(render.job))
         running = {render.future: render for render in self.renders.values() if render.future}
         self._assemble_ready()
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                self._rendered(running.pop(future), future.result())
+                self._rendered(running.pop(future), *future.result())
             self._assemble_ready()
         for name, original in self.copies.items():
             self.results[name] = JobResult(self.results[original].data, "shared", 0.0)
         return self.results
 
-    def _rendered(self, render: _Render, data: bytes) -> None:
-        render.seconds = time.perf_counter() - render.start
-        render.data, render.source = data, "built"
+    def _rendered(self, render: _Render, data: bytes, seconds: float) -> None:
+        render.data, render.source, render.seconds = data, "built", seconds
         if self.cache:
             self.cache.put(render.key, data)
         self.events.finished(render.job.label, "built", render.seconds)
