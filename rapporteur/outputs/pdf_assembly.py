@@ -49,6 +49,14 @@ class _Part:
 def assemble_pdf(parts: Sequence[bytes]) -> bytes:
     """One PDF from the parts' PDFs, in order (see the module's docstring)."""
     opened = [_Part(data) for data in parts]
+    try:
+        return _assemble(opened)
+    finally:
+        for part in opened:
+            part.pdf.close()
+
+
+def _assemble(opened: list[_Part]) -> bytes:
     base = opened[0].pdf
     pages, structures, destinations, outlines = [], [], [], []
     for part in opened:
@@ -81,8 +89,6 @@ def assemble_pdf(parts: Sequence[bytes]) -> bytes:
     output = io.BytesIO()
     base.save(output, deterministic_id=True, compress_streams=True,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for part in opened:
-        part.pdf.close()
     return output.getvalue()
 
 
