@@ -71,24 +71,23 @@ def test_a_stylesheet_edit_renders_every_pdf(cached, tmp_path):
     assert parts(result) == PARTS
 
 
-def test_a_body_edit_renders_no_annex_part(cached):
-    cached.replace("body/01-opening.yaml", "第二段于 2021 年。", "第二段（已改）于 2021 年。")
-    cached.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
-                   "The second paragraph, edited in 2021.")
+@pytest.mark.parametrize("name, edits, part", [
+    ("body/01-opening.yaml", [("第二段于 2021 年。", "第二段（已改）于 2021 年。"),
+                              ("The second paragraph, in 2021.",
+                               "The second paragraph, edited in 2021.")], "body"),
+    ("data/recommendations.yaml", [("第一项建议。", "第一项建议（已改）。"),
+                                   ("The first recommendation.",
+                                    "The first recommendation, edited.")], "annex-1"),
+], ids=["a body edit renders no annex part", "an Annex I edit renders only Annex I parts"])
+def test_an_edit_renders_only_the_parts_it_touches(cached, name, edits, part):
+    for old, new in edits:
+        cached.replace(name, old, new)
     result = cached.build()
-    assert parts(result) == ["test-1-1.en.pdf (body)", "test-1-1.zh.pdf (body)"]
+    assert parts(result) == [f"test-1-1.{language}.pdf ({part})" for language in ("en", "zh")]
     assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]  # assembled again
     pdf_rows = {file.path.name: file for file in result.files if file.format == "pdf"}
     assert pdf_rows["test-1-1.en.pdf"].source == "built"
-    assert pdf_rows["test-1-1.en.pdf"].rendered_parts == ("test-1-1.en.pdf (body)",)
-
-
-def test_an_annex_i_edit_renders_only_the_annex_i_parts(cached):
-    cached.replace("data/recommendations.yaml", "第一项建议。", "第一项建议（已改）。")
-    cached.replace("data/recommendations.yaml", "The first recommendation.",
-                   "The first recommendation, edited.")
-    result = cached.build()
-    assert parts(result) == ["test-1-1.en.pdf (annex-1)", "test-1-1.zh.pdf (annex-1)"]
+    assert pdf_rows["test-1-1.en.pdf"].rendered_parts == (f"test-1-1.en.pdf ({part})",)
 
 
 def test_assembling_cached_parts_gives_the_bytes_of_a_full_render(cached):
