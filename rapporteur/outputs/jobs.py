@@ -2,10 +2,10 @@
 
 WeasyPrint lays out one document at a time on one core, so independent parts render in parallel
 processes, one per core, while this process goes on with the cheap work (the other formats) and
-keeps the all-or-nothing write. The workers start, and import WeasyPrint, at the first job the cache
-does not have (`warm_up`): a build with nothing new to render never pays for them. With one core
-everything runs in this process. Jobs are submitted longest first (`RenderJob.work`), so that
-the last job to finish is a short one and the workers end together.
+keeps the all-or-nothing write. The workers start, and import WeasyPrint, when there are jobs the
+cache does not have (`warm_up`): a build with nothing new to render never pays for them. With one
+core, or a single job to run, everything runs in this process. Jobs are submitted longest first
+(`RenderJob.work`), so that the last job to finish is a short one and the workers end together.
 
 A file assembled from parts (`AssembledJob`: a PDF from its separately rendered parts) is looked up
 in the cache first; if it is not there, each of its parts is, and only the missing parts render.
@@ -137,10 +137,12 @@ class JobRunner:
                                                          for part in job.parts])
             else:
                 self.owners[name] = self._render(job, missing)
-        # Longest first: the pool takes jobs in the order they come.
+        # A single render (an edit to one part) runs in this process: workers would only add
+        # their start-up. Longest first: the pool takes jobs in the order they come.
+        parallel = self.pool is not None or (self.workers > 1 and len(missing) > 1)
         for render in sorted(missing, key=lambda render: -render.job.work):
             self.events.started(render.job.label)
-            if self.workers > 1:
+            if parallel:
                 self.warm_up()
                 render.future = self.pool.submit(_timed_run, render.job)
             else:
