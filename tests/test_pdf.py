@@ -234,16 +234,22 @@ def test_links_between_parts_land_on_their_targets(pdfs, lang, label):
                 and link[2] >= annex_i]
 
 
-@pytest.mark.parametrize("lang, faces", [("zh", 2), ("en", 3)])
-def test_each_font_face_is_embedded_once(pdfs, lang, faces):
-    """One subset per face for the whole PDF, not one per part."""
+def _font_programs(path) -> dict[str, set]:
+    """Each font's name, with the embedded programs that fonts of that name use."""
     programs: dict[str, set] = {}
-    with pikepdf.open(pdfs[lang].path) as pdf:
+    with pikepdf.open(path) as pdf:
         for page in pdf.pages:
             for font in page.Resources.Font.values():
                 descriptor = font.DescendantFonts[0].FontDescriptor
                 program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
                 programs.setdefault(str(font.BaseFont), set()).add(program.objgen)
+    return programs
+
+
+@pytest.mark.parametrize("lang, faces", [("zh", 2), ("en", 3)])
+def test_each_font_face_is_embedded_once(pdfs, lang, faces):
+    """One subset per face for the whole PDF, not one per part."""
+    programs = _font_programs(pdfs[lang].path)
     assert len(programs) == faces and all(len(found) == 1 for found in programs.values())
 
 
@@ -268,3 +274,35 @@ def test_outline_holds_every_part_in_order(pdfs, lang):
     assert [page for _, page, _ in flat] == sorted(page for _, page, _ in flat)
     assert [page for page, _ in sections[-2:]] == [pages["annex-1"], pages["annex-2"]]
     assert int(sections[-1][1].Count) == 3  # Annex II's three lists of projects
+
+
+TWO_PARTS = (
+    '<html lang="en"><title>Two parts</title><h1>Part one</h1>'
+    '<p id="one">The first part; see <a href="#two">the second part</a>.</p>',
+    '<html lang="en"><h2>Part two</h2>'
+    '<p id="two">The second part, after <a href="#one">the first</a>.</p>',
+)
+
+
+@pytest.mark.parametrize("shared_font", [True, False], ids=["one subset", "installed face unknown"])
+def test_parts_rendered_apart_are_one_document(tmp_path, monkeypatch, shared_font):
+    """Links between parts, their descriptions, the outline's nesting and the tags survive the
+    assembly; a face the assembly cannot find again keeps one subset per part."""
+    from rapporteur.outputs import pdf_fonts
+
+    if not shared_font:
+        monkeypatch.setattr(pdf_fonts, "original_font", lambda face: None)
+    path = tmp_path / "two-parts.pdf"
+    path.write_bytes(render_pdf(TWO_PARTS, THEME.assets))
+    links, pages = _internal_links(path)
+    assert (pages["one"], pages["two"]) == (1, 2)
+    assert sorted(link[:3] for link in links) == [(1, "two", 2), (2, "one", 1)]
+    assert {name: text for _, name, _, text in links} == {
+        "two": "The second part, after the first.", "one": "The first part; see the second part."}
+    with pikepdf.open(path) as pdf:
+        title = pdf.Root.Outlines.First
+        assert str(title.Title) == "Part one" and str(title.First.Title) == "Part two"
+    copies = {name: len(found) for name, found in _font_programs(path).items()}
+    assert len(copies) == 2  # the heading's bold face and the text's regular one
+    assert set(copies.values()) == {1 if shared_font else 2}
+    assert [finding.rule_id for finding in pdfua.validate(str(path)).findings] == []
