@@ -2,9 +2,10 @@
 
 WeasyPrint lays out one document at a time on one core, so independent parts render in parallel
 processes, one per core, while this process goes on with the cheap work (the other formats) and
-keeps the all-or-nothing write. The workers start, and import WeasyPrint, when there are jobs the
-cache does not have (`warm_up`): a build with nothing new to render never pays for them. With one
-core, or a single job to run, everything runs in this process. Jobs are submitted longest first
+keeps the all-or-nothing write (and `serve`'s process stays free to answer). The workers start,
+and import WeasyPrint, at the first jobs the cache does not have (`warm_up`), one per job up to
+one per core: a build with nothing new to render never pays for them, an edit to one part pays
+for one. With one core everything runs in this process. Jobs are submitted longest first
 (`RenderJob.work`), so that the last job to finish is a short one and the workers end together.
 
 A file assembled from parts (`AssembledJob`: a PDF from its separately rendered parts) is looked up
@@ -111,13 +112,15 @@ class JobRunner:
             # After a failure (bad content) nothing waits for the workers' start-up.
             self.pool.shutdown(wait=failure is None, cancel_futures=True)
 
-    def warm_up(self) -> None:
-        """Start the workers: they import the renderer while this process works on."""
-        if self.workers > 1 and self.pool is None:
+    def warm_up(self, renders: int) -> None:
+        """Start the workers, no more than there are `renders` to share: they import the
+        renderer while this process works on."""
+        if self.pool is None:
+            workers = min(self.workers, renders)
             # fork: the workers start at once and inherit what this process has imported.
-            self.pool = ProcessPoolExecutor(self.workers,
+            self.pool = ProcessPoolExecutor(workers,
                                             mp_context=multiprocessing.get_context("fork"))
-            for _ in range(self.workers):
+            for _ in range(workers):
                 self.pool.submit(_import_renderer)
 
     def start(self, jobs: dict[Hashable, RenderJob | AssembledJob]) -> None:
@@ -137,13 +140,11 @@ class JobRunner:
                                                          for part in job.parts])
             else:
                 self.owners[name] = self._render(job, missing)
-        # A single render (an edit to one part) runs in this process: workers would only add
-        # their start-up. Longest first: the pool takes jobs in the order they come.
-        parallel = self.pool is not None or (self.workers > 1 and len(missing) > 1)
+        # Longest first: the pool takes jobs in the order they come.
         for render in sorted(missing, key=lambda render: -render.job.work):
             self.events.started(render.job.label)
-            if parallel:
-                self.warm_up()
+            if self.workers > 1:
+                self.warm_up(len(missing))
                 render.future = self.pool.submit(_timed_run, render.job)
             else:
                 self.waiting.append(render)
