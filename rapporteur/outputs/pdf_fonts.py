@@ -69,6 +69,8 @@ def _harfbuzz():
         subset = ffi.dlopen(ctypes.util.find_library("harfbuzz-subset")
                             or "libharfbuzz-subset.so.0")
     except OSError:
+        return None  # the parts keep their own subsets
+    if not hasattr(subset, "hb_subset_input_set"):  # HarfBuzz older than WeasyPrint asks
         return None
     return ffi, harfbuzz, subset
 
