@@ -49,6 +49,8 @@ class OutputFile:
     source: Literal["built", "cached", "shared", "up to date"]
     written: bool
     seconds: float
+    rendered_parts: tuple[str, ...] = ()
+    """The parts rendered for it in this build (a PDF's body, say), the others were cached."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class BuildResult:
     rendered: list[Path]
     """The files whose render job ran in this build: not taken from the cache."""
     warnings: list[Problem] = field(default_factory=list)
+    rendered_parts: list[str] = field(default_factory=list)
+    """The labels of the parts rendered in this build ("cdip-28-2.en.pdf (body)")."""
 
     @property
     def up_to_date(self) -> bool:
@@ -170,8 +174,6 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     jobs = {}
     cache = RenderCache(project.cache) if use_cache and project.cache else None
     with JobRunner(cache, events) as runner:
-        if not preview and any(REGISTRY[name].heavy for name in formats):
-            runner.warm_up()  # the workers import the renderer while this process renders
         # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
         for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
             new_jobs = {}
@@ -199,6 +201,8 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
             write_record(output, key, {path: (name, data) for path, (name, data, _)
                                        in files.items()}, owned, warnings)
     return BuildResult(document, [
-        OutputFile(path, name, sources.get(path, "built"), path in written, seconds)
+        OutputFile(path, name, sources.get(path, "built"), path in written, seconds,
+                   results[path].rendered_parts if path in results else ())
         for path, (name, _, seconds) in files.items()],
-        [path for path in jobs if results[path].source == "built"], warnings)
+        [path for path in jobs if results[path].source == "built"], warnings,
+        list(dict.fromkeys(part for path in jobs for part in results[path].rendered_parts)))

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .build import BuildResult
+from .build import BuildResult, OutputFile
 from .outputs.jobs import JobEvents, Source
 
 
@@ -45,6 +45,15 @@ def _shown(path: Path, output: Path) -> str:
     return str(path.relative_to(output.parent)) if path.is_relative_to(output.parent) else str(path)
 
 
+def _render(file: OutputFile) -> str:
+    """"built", "cached", or for a file of parts "built: body" (the others were cached)."""
+    if not file.rendered_parts:
+        return file.source
+    prefix = f"{file.path.name} ("
+    parts = [label.removeprefix(prefix).removesuffix(")") for label in file.rendered_parts]
+    return f"{file.source}: {', '.join(parts)}"
+
+
 def print_summary(result: BuildResult, output: Path, console: Console) -> None:
     if result.up_to_date:
         console.print(f"{_shown(output, output)}: up to date ({len(result.files)} files); "
@@ -71,7 +80,7 @@ def print_summary(result: BuildResult, output: Path, console: Console) -> None:
                               file.format, "", f"{written} written" if written else "unchanged",
                               "–")
             continue
-        table.add_row(_shown(file.path, output), file.format, file.source,
+        table.add_row(_shown(file.path, output), file.format, _render(file),
                       "written" if file.written else "unchanged",
                       f"{file.seconds:.2f} s" if file.seconds else "–")
     console.print(table)
@@ -86,6 +95,7 @@ def summary_json(result: BuildResult, output: Path, seconds: float) -> str:
                    "source": file.source, "written": file.written,
                    "seconds": round(file.seconds, 3)} for file in result.files],
         "rendered": [_shown(path, output) for path in result.rendered],
+        "rendered_parts": result.rendered_parts,
         "warnings": len(result.warnings),
     }, ensure_ascii=False, indent=2)
 

@@ -1,4 +1,4 @@
-"""Fast rebuilds: which PDFs a build renders, judged by what ran, never by timing."""
+"""Fast rebuilds: which PDFs and PDF parts a build renders, judged by what ran, never by timing."""
 
 from __future__ import annotations
 
@@ -18,12 +18,17 @@ from rapporteur.outputs.jobs import JobRunner
 from rapporteur.render import Theme
 
 
+PARTS = [f"test-1-1.{language}.pdf ({part})" for language in ("en", "zh")
+         for part in ("annex-1", "annex-2", "body")]
+
+
 @pytest.fixture
 def cached(tiny, tmp_path):
     """The tiny report with a render cache, built once."""
     tiny.project = Project(tiny.content, tiny.project.theme, tmp_path / "cache")
     first = tiny.build()
     assert sorted(path.name for path in first.rendered) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert sorted(first.rendered_parts) == PARTS
     return tiny
 
 
@@ -31,10 +36,15 @@ def rendered(result) -> list[str]:
     return sorted(path.name for path in result.rendered)
 
 
+def parts(result) -> list[str]:
+    """The PDF parts whose render ran in this build."""
+    return sorted(result.rendered_parts)
+
+
 def test_a_second_build_renders_nothing_and_changes_nothing(cached):
     before = snapshot(cached.output)
     result = cached.build()
-    assert rendered(result) == []
+    assert rendered(result) == [] and parts(result) == []
     assert result.written == []
     assert snapshot(cached.output) == before
 
@@ -100,6 +110,7 @@ def test_a_chinese_only_edit_renders_only_the_chinese_pdf(cached):
     cached.replace("body/01-opening.yaml", "第二段于 2021 年。", "第二段（已改）于 2021 年。")
     result = cached.build()
     assert rendered(result) == ["test-1-1.zh.pdf"]
+    assert parts(result) == ["test-1-1.zh.pdf (body)"]
     assert {path.name for path in result.written if path.parent == cached.output} == \
         {"test-1-1.zh.pdf", "test-1-1.zh.html"}
     assert not [path for path in result.written if ".en." in path.name]
@@ -113,7 +124,45 @@ def test_a_stylesheet_edit_renders_every_pdf(cached, tmp_path):
                    encoding="utf-8")
     theme = Theme(templates, cached.project.theme.locales)
     cached.project = Project(cached.content, theme, cached.project.cache)
-    assert rendered(cached.build()) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    result = cached.build()
+    assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert parts(result) == PARTS
+
+
+@pytest.mark.parametrize("name, edits, part", [
+    ("body/01-opening.yaml", [("第二段于 2021 年。", "第二段（已改）于 2021 年。"),
+                              ("The second paragraph, in 2021.",
+                               "The second paragraph, edited in 2021.")], "body"),
+    ("data/recommendations.yaml", [("第一项建议。", "第一项建议（已改）。"),
+                                   ("The first recommendation.",
+                                    "The first recommendation, edited.")], "annex-1"),
+], ids=["a body edit renders no annex part", "an Annex I edit renders only Annex I parts"])
+def test_an_edit_renders_only_the_parts_it_touches(cached, name, edits, part):
+    for old, new in edits:
+        cached.replace(name, old, new)
+    result = cached.build()
+    assert parts(result) == [f"test-1-1.{language}.pdf ({part})" for language in ("en", "zh")]
+    assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]  # assembled again
+    pdf_rows = {file.path.name: file for file in result.files if file.format == "pdf"}
+    assert pdf_rows["test-1-1.en.pdf"].source == "built"
+    assert pdf_rows["test-1-1.en.pdf"].rendered_parts == (f"test-1-1.en.pdf ({part})",)
+
+
+def test_assembling_cached_parts_gives_the_bytes_of_a_full_render(cached):
+    """Parts from the cache, assembled anew: byte for byte what rendering everything gives."""
+    from rapporteur.outputs import BuildContext
+    from rapporteur.outputs.pdf import PdfOutput
+
+    fresh = {name: (cached.output / name).read_bytes()
+             for name in ("test-1-1.zh.pdf", "test-1-1.en.pdf")}
+    document = cached.build(formats=["html"]).document
+    jobs = PdfOutput().render(BuildContext(document, cached.project.theme, ("zh", "en")))
+    for job in jobs.values():
+        (cached.project.cache / f"{job.cache_key()}.bin").unlink()
+    (cached.output / "test-1-1.zh.pdf").unlink()
+    result = cached.build()
+    assert parts(result) == [] and rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert {name: (cached.output / name).read_bytes() for name in fresh} == fresh
 
 
 @pytest.mark.parametrize("change", ["weasyprint", "fonts"])
@@ -130,7 +179,7 @@ def test_a_new_renderer_version_or_font_renders_every_pdf(cached, monkeypatch, c
         monkeypatch.setattr(pdf, "installed_fonts",
                             lambda: real_fonts() + "\n/usr/share/fonts/new.ttf\t0\t1.0\t1234")
     try:
-        assert rendered(cached.build()) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+        assert parts(cached.build()) == PARTS
     finally:
         pdf.renderer_fingerprint.cache_clear()
         record._environment.cache_clear()
@@ -138,24 +187,27 @@ def test_a_new_renderer_version_or_font_renders_every_pdf(cached, monkeypatch, c
 
 def test_a_corrupt_or_foreign_cache_entry_is_never_served(cached):
     entries = sorted(cached.project.cache.glob("*.bin"))
-    assert len(entries) == 2
-    first, second = entries
+    assert len(entries) == 8  # six parts, two assembled PDFs
     good = snapshot(cached.output)
-    # One entry damaged in its payload, the other replaced by a valid entry for another key.
-    data = bytearray(first.read_bytes())
-    data[-100] ^= 0xFF
-    first.write_bytes(bytes(data))
-    second.write_bytes(first.read_bytes())
+    # Every other entry damaged in its payload, the others replaced by a valid entry for
+    # another key.
+    for damaged, foreign in zip(entries[::2], entries[1::2]):
+        data = bytearray(damaged.read_bytes())
+        foreign.write_bytes(bytes(data))
+        data[-100] ^= 0xFF
+        damaged.write_bytes(bytes(data))
     (cached.output / "test-1-1.zh.pdf").unlink()
     (cached.output / "test-1-1.en.pdf").unlink()
     result = cached.build()
     assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert parts(result) == PARTS
     assert snapshot(cached.output) == good
 
 
 def test_no_cache_renders_every_pdf_again(cached):
     result = build_report(cached.project, cached.output, use_cache=False)
     assert rendered(result) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]
+    assert parts(result) == PARTS
 
 
 def test_parallel_and_sequential_renders_are_byte_identical(tiny):
@@ -197,6 +249,7 @@ def test_json_summary_and_print_html_for_reproducing_the_floor(tiny, capsys):
     summary = json.loads(capsys.readouterr().out)
     files = {file["path"]: file for file in summary["files"]}
     assert sorted(summary["rendered"]) == ["output/test-1-1.en.pdf", "output/test-1-1.zh.pdf"]
+    assert sorted(summary["rendered_parts"]) == PARTS
     zh_pdf = files["output/test-1-1.zh.pdf"]
     assert zh_pdf["source"] == "built" and zh_pdf["written"]
     kept = Path(root / "output" / "test-1-1.en.body.print.html")
@@ -213,7 +266,7 @@ def test_a_preview_writes_the_pages_and_leaves_the_pdfs_as_they_were(cached):
     cached.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
                    "The second paragraph, previewed in 2021.")
     result = cached.build(preview=True)
-    assert result.rendered == []
+    assert result.rendered == [] and result.rendered_parts == []
     assert {path.name for path in result.written if path.parent == cached.output} == \
         {"test-1-1.en.html"}
     assert "previewed in 2021" in (cached.output / "test-1-1.en.html").read_text(encoding="utf-8")

@@ -193,3 +193,116 @@ def test_a_note_call_is_joined_to_the_text_before_it(tiny):
     document = check_report(tiny.project)[0]
     html = render_language(document, "zh", "print", THEME, part="body")
     assert html.count('\u2060<a class="fn-call"') == html.count('<a class="fn-call"') > 0
+
+
+def _internal_links(path):
+    """Each internal link as (its page, its destination's name, the destination's page, its
+    description), pages numbered from 1, and each destination's page by name."""
+    with pikepdf.open(path) as pdf:
+        names = pdf.Root.Names.Dests.Names
+        numbers = {page.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        pages = {str(name): numbers[target[0].objgen]
+                 for name, target in zip(names[::2], names[1::2])}
+        links = [(number, str(link.Dest), pages[str(link.Dest)], str(link.Contents))
+                 for number, page in enumerate(pdf.pages, 1)
+                 for link in page.get("/Annots", []) if "/Dest" in link]
+    return links, pages
+
+
+@pytest.mark.parametrize("lang, label", [("zh", "建议13"), ("en", "Recommendation13")])
+def test_links_between_parts_land_on_their_targets(pdfs, lang, label):
+    """The parts are rendered apart and assembled: the body's links to Annex I rows and Annex
+    II projects, and the annexes' back-links to paragraphs, are internal links to the page
+    that shows their target, described by their target's text."""
+    pdf = pdfs[lang]
+    links, pages = _internal_links(pdf.path)
+    annex_i, annex_ii = pages["annex-1"], pages["annex-2"]
+    assert 1 < annex_i < annex_ii <= len(pdf.pages)
+    to_rec_13 = [link for link in links if link[1] == "rec-13" and link[0] < annex_i]
+    assert to_rec_13 and all(annex_i <= target < annex_ii and label in pdf.pages[target - 1]
+                             for _, _, target, _ in to_rec_13)
+    to_projects = [link for link in links if link[1].startswith("project-")]
+    assert len(to_projects) > 20 and all(link[0] < annex_i <= annex_ii <= link[2]
+                                         for link in to_projects)
+    back = [link for link in links if link[1].startswith("para-") and link[0] >= annex_i]
+    assert len(back) > 40
+    for _, name, target, description in back + to_rec_13 + to_projects:
+        # Quotes are left out: the typographer curls them; a word joiner prints nothing.
+        start = squeeze(re.sub("[\"'“”‘’\u2060…]", "", description))[:15]
+        assert start in re.sub("[\"'“”‘’]", "", pdf.pages[target - 1]), (name, description)
+    assert not [link for link in links if link[1].startswith("para-") and link[0] < annex_i
+                and link[2] >= annex_i]
+
+
+def _font_programs(path) -> dict[str, set]:
+    """Each font's name, with the embedded programs that fonts of that name use."""
+    programs: dict[str, set] = {}
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                programs.setdefault(str(font.BaseFont), set()).add(program.objgen)
+    return programs
+
+
+@pytest.mark.parametrize("lang, faces", [("zh", 2), ("en", 3)])
+def test_each_font_face_is_embedded_once(pdfs, lang, faces):
+    """One subset per face for the whole PDF, not one per part."""
+    programs = _font_programs(pdfs[lang].path)
+    assert len(programs) == faces and all(len(found) == 1 for found in programs.values())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_outline_holds_every_part_in_order(pdfs, lang):
+    """As when one document is written: the title holds the body's sections, then the
+    annexes' headings, each pointing at a page no earlier than the one before."""
+    _, pages = _internal_links(pdfs[lang].path)
+    with pikepdf.open(pdfs[lang].path) as pdf:
+        numbers = {page.objgen: number for number, page in enumerate(pdf.pages, 1)}
+
+        def items(item, depth):
+            while item is not None:
+                yield depth, numbers[item.Dest[0].objgen], item
+                yield from items(item.get("/First"), depth + 1)
+                item = item.get("/Next")
+
+        flat = list(items(pdf.Root.Outlines.First, 0))
+        top = [item for depth, _, item in flat if depth == 0]
+        sections = [(page, item) for depth, page, item in flat if depth == 1]
+    assert len(top) == 1 and len(flat) == 51
+    assert [page for _, page, _ in flat] == sorted(page for _, page, _ in flat)
+    assert [page for page, _ in sections[-2:]] == [pages["annex-1"], pages["annex-2"]]
+    assert int(sections[-1][1].Count) == 3  # Annex II's three lists of projects
+
+
+TWO_PARTS = (
+    '<html lang="en"><title>Two parts</title><h1>Part one</h1>'
+    '<p id="one">The first part; see <a href="#two">the second part</a>.</p>',
+    '<html lang="en"><h2>Part two</h2>'
+    '<p id="two">The second part, after <a href="#one">the first</a>.</p>',
+)
+
+
+@pytest.mark.parametrize("shared_font", [True, False], ids=["one subset", "installed face unknown"])
+def test_parts_rendered_apart_are_one_document(tmp_path, monkeypatch, shared_font):
+    """Links between parts, their descriptions, the outline's nesting and the tags survive the
+    assembly; a face the assembly cannot find again keeps one subset per part."""
+    from rapporteur.outputs import pdf_fonts
+
+    if not shared_font:
+        monkeypatch.setattr(pdf_fonts, "original_font", lambda face: None)
+    path = tmp_path / "two-parts.pdf"
+    path.write_bytes(render_pdf(TWO_PARTS, THEME.assets))
+    links, pages = _internal_links(path)
+    assert (pages["one"], pages["two"]) == (1, 2)
+    assert sorted(link[:3] for link in links) == [(1, "two", 2), (2, "one", 1)]
+    assert {name: text for _, name, _, text in links} == {
+        "two": "The second part, after the first.", "one": "The first part; see the second part."}
+    with pikepdf.open(path) as pdf:
+        title = pdf.Root.Outlines.First
+        assert str(title.Title) == "Part one" and str(title.First.Title) == "Part two"
+    copies = {name: len(found) for name, found in _font_programs(path).items()}
+    assert len(copies) == 2  # the heading's bold face and the text's regular one
+    assert set(copies.values()) == {1 if shared_font else 2}
+    assert [finding.rule_id for finding in pdfua.validate(str(path)).findings] == []

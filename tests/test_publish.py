@@ -65,7 +65,7 @@ def test_renderer_crash_is_reported_without_traceback(built, monkeypatch, capsys
     def crash(html, assets):
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr("rapporteur.outputs.pdf.render_pdf", crash)
+    monkeypatch.setattr("rapporteur.outputs.pdf.render_part", crash)
     root = built.root
     for folder in ("templates", "locales"):
         os.symlink(built.project.theme.templates if folder == "templates"

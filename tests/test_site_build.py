@@ -127,7 +127,9 @@ def test_the_site_and_the_pdf_format_share_one_render_per_pdf(tiny):
     events.labels = []
     events.started = events.labels.append
     result = tiny.build(formats=["pdf", "site"], use_cache=False, events=events)
-    assert sorted(events.labels) == ["test-1-1.en.pdf", "test-1-1.zh.pdf"]  # once each
+    assert sorted(events.labels) == [f"test-1-1.{language}.pdf ({part})"  # once each
+                                     for language in ("en", "zh")
+                                     for part in ("annex-1", "annex-2", "body")]
     for language in ("zh", "en"):
         assert (tiny.output / f"test-1-1.{language}.pdf").read_bytes() == \
             (tiny.output / "site" / f"test-1-1.{language}.pdf").read_bytes()

@@ -21,13 +21,31 @@ class RenderJob(Protocol):
     """
 
     label: str
+    work: int
+    """A rough measure of its duration, to start the longest jobs first."""
 
     def cache_key(self) -> str: ...
 
     def run(self) -> bytes: ...
 
 
-Rendered = dict[PurePosixPath, "bytes | RenderJob"]
+class AssembledJob(Protocol):
+    """A file made of the results of render jobs (a PDF of separately rendered parts): each
+    part is run or taken from the cache on its own, then `assemble` joins their bytes.
+
+    Its `cache_key` covers its parts' keys and what assembling adds: the assembled file is
+    cached too, so that a build with nothing new does not assemble again.
+    """
+
+    label: str
+    parts: tuple[RenderJob, ...]
+
+    def cache_key(self) -> str: ...
+
+    def assemble(self, parts: list[bytes]) -> bytes: ...
+
+
+Rendered = dict[PurePosixPath, "bytes | RenderJob | AssembledJob"]
 """An output's files, relative to the output folder: their bytes, or the job that makes them."""
 
 

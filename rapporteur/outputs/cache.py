@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 _MAGIC = b"rapporteur-render-cache 1\n"
-_KEEP = 24  # entries kept after a build: a few generations of each language's PDF
+_KEEP = 64  # entries kept after a build: a few generations of each language's parts and PDF
 
 
 class RenderCache:

@@ -1,11 +1,17 @@
 """Running render jobs: from the cache when their key is known, otherwise in worker processes.
 
-WeasyPrint lays out one document at a time on one core, so independent PDFs render in parallel
+WeasyPrint lays out one document at a time on one core, so independent parts render in parallel
 processes, one per core, while this process goes on with the cheap work (the other formats) and
-keeps the all-or-nothing write. The workers start, and import WeasyPrint, at the first job the cache
-does not have (`warm_up`): a build with nothing new to render never pays for them. With one core
-everything runs in this process. Renders are deterministic: where a job ran changes nothing in
-its bytes.
+keeps the all-or-nothing write (and `serve`'s process stays free to answer). The workers start,
+and import WeasyPrint, at the first jobs the cache does not have (`warm_up`), one per job up to
+one per core: a build with nothing new to render never pays for them, an edit to one part pays
+for one. With one core everything runs in this process. Jobs are submitted longest first
+(`RenderJob.work`), so that the last job to finish is a short one and the workers end together.
+
+A file assembled from parts (`AssembledJob`: a PDF from its separately rendered parts) is looked up
+in the cache first; if it is not there, each of its parts is, and only the missing parts render.
+It is assembled in this process as soon as its last part is ready, while the workers render the
+others' parts. Renders are deterministic: where a job ran changes nothing in its bytes.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
 from typing import Hashable, Literal
 
-from .base import RenderJob
+from .base import AssembledJob, RenderJob
 from .cache import RenderCache
 
 Source = Literal["built", "cached", "shared"]  # shared: the result of the same job in this build
@@ -28,6 +34,8 @@ class JobResult:
     data: bytes
     source: Source
     seconds: float
+    rendered_parts: tuple[str, ...] = ()
+    """The labels of the parts rendered for it in this build (of an assembled file)."""
 
 
 class JobEvents:
@@ -49,6 +57,33 @@ def _import_renderer() -> None:
     import weasyprint  # noqa: F401, PLC0415 - the worker's one-time start-up cost
 
 
+def _timed_run(job: RenderJob) -> tuple[bytes, float]:
+    """The job's bytes and its duration, measured where it runs (not from its submission: a
+    job may wait in the pool's queue)."""
+    start = time.perf_counter()
+    data = job.run()
+    return data, time.perf_counter() - start
+
+
+@dataclass
+class _Render:
+    """One render job of this build, and where its bytes will come from."""
+
+    job: RenderJob
+    key: str
+    data: bytes | None = None
+    source: Source = "cached"
+    seconds: float = 0.0
+    future: Future | None = None
+
+
+@dataclass
+class _Assembly:
+    job: AssembledJob
+    key: str
+    parts: list[_Render] = field(default_factory=list)
+
+
 class JobRunner:
     """Takes jobs as the outputs produce them (`start`), then gives every result (`results`).
 
@@ -63,8 +98,9 @@ class JobRunner:
         self.workers = workers or available_cores()
         self.pool: ProcessPoolExecutor | None = None
         self.results: dict[Hashable, JobResult] = {}
-        self.running: dict[Hashable, tuple[RenderJob, str, Future, float]] = {}
-        self.local: dict[Hashable, tuple[RenderJob, str]] = {}
+        self.renders: dict[str, _Render] = {}  # by key
+        self.waiting: list[_Render] = []  # to run in this process (one core)
+        self.owners: dict[Hashable, _Render | _Assembly] = {}  # what makes each named file
         self.first_by_key: dict[str, Hashable] = {}
         self.copies: dict[Hashable, Hashable] = {}
 
@@ -76,16 +112,19 @@ class JobRunner:
             # After a failure (bad content) nothing waits for the workers' start-up.
             self.pool.shutdown(wait=failure is None, cancel_futures=True)
 
-    def warm_up(self) -> None:
-        """Start the workers: they import the renderer while this process works on."""
-        if self.workers > 1 and self.pool is None:
+    def warm_up(self, renders: int) -> None:
+        """Start the workers, no more than there are `renders` to share: they import the
+        renderer while this process works on."""
+        if self.pool is None:
+            workers = min(self.workers, renders)
             # fork: the workers start at once and inherit what this process has imported.
-            self.pool = ProcessPoolExecutor(self.workers,
+            self.pool = ProcessPoolExecutor(workers,
                                             mp_context=multiprocessing.get_context("fork"))
-            for _ in range(self.workers):
+            for _ in range(workers):
                 self.pool.submit(_import_renderer)
 
-    def start(self, jobs: dict[Hashable, RenderJob]) -> None:
+    def start(self, jobs: dict[Hashable, RenderJob | AssembledJob]) -> None:
+        missing: list[_Render] = []
         for name, job in jobs.items():
             key = job.cache_key()
             if key in self.first_by_key:
@@ -96,29 +135,69 @@ class JobRunner:
             if cached is not None:
                 self.results[name] = JobResult(cached, "cached", 0.0)
                 self.events.finished(job.label, "cached", 0.0)
-            elif self.workers > 1:
-                self.warm_up()
-                self.events.started(job.label)
-                self.running[name] = (job, key, self.pool.submit(job.run), time.perf_counter())
+            elif hasattr(job, "assemble"):
+                self.owners[name] = _Assembly(job, key, [self._render(part, missing)
+                                                         for part in job.parts])
             else:
-                self.local[name] = (job, key)
+                self.owners[name] = self._render(job, missing)
+        # Longest first: the pool takes jobs in the order they come.
+        for render in sorted(missing, key=lambda render: -render.job.work):
+            self.events.started(render.job.label)
+            if self.workers > 1:
+                self.warm_up(len(missing))
+                render.future = self.pool.submit(_timed_run, render.job)
+            else:
+                self.waiting.append(render)
+
+    def _render(self, job: RenderJob, missing: list[_Render]) -> _Render:
+        """The render of `job` in this build: from the cache, or added to `missing`."""
+        key = job.cache_key()
+        if key not in self.renders:
+            render = self.renders[key] = _Render(job, key)
+            render.data = self.cache.get(key) if self.cache else None
+            if render.data is None:
+                missing.append(render)
+            else:
+                self.events.finished(job.label, "cached", 0.0)
+        return self.renders[key]
 
     def finish(self) -> dict[Hashable, JobResult]:
         """Every job's result, once all have run."""
-        for name, (job, key) in self.local.items():
-            self.events.started(job.label)
-            start = time.perf_counter()
-            self._done(name, job, key, job.run(), start)
-        for name, (job, key, future, start) in self.running.items():
-            self._done(name, job, key, future.result(), start)
+        for render in self.waiting:
+            self._rendered(render, *_timed_run(render.job))
+        running = {render.future: render for render in self.renders.values() if render.future}
+        self._assemble_ready()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                self._rendered(running.pop(future), *future.result())
+            self._assemble_ready()
         for name, original in self.copies.items():
             self.results[name] = JobResult(self.results[original].data, "shared", 0.0)
         return self.results
 
-    def _done(self, name: Hashable, job: RenderJob, key: str, data: bytes, start: float) -> None:
-        seconds = time.perf_counter() - start
+    def _rendered(self, render: _Render, data: bytes, seconds: float) -> None:
+        render.data, render.source, render.seconds = data, "built", seconds
         if self.cache:
-            self.cache.put(key, data)
-        self.results[name] = JobResult(data, "built", seconds)
-        self.events.finished(job.label, "built", seconds)
+            self.cache.put(render.key, data)
+        self.events.finished(render.job.label, "built", render.seconds)
 
+    def _assemble_ready(self) -> None:
+        """Each file whose renders are all done, assembled or taken as it is."""
+        for name, owner in list(self.owners.items()):
+            renders = owner.parts if isinstance(owner, _Assembly) else [owner]
+            if any(render.data is None for render in renders):
+                continue
+            del self.owners[name]
+            built = tuple(render.job.label for render in renders if render.source == "built")
+            seconds = sum(render.seconds for render in renders)
+            if isinstance(owner, _Assembly):
+                start = time.perf_counter()
+                data = owner.job.assemble([render.data for render in renders])
+                seconds += time.perf_counter() - start
+                if self.cache:
+                    self.cache.put(owner.key, data)
+                self.events.finished(owner.job.label, "built", seconds)
+            else:
+                data = owner.data
+            self.results[name] = JobResult(data, "built", seconds, built)

@@ -1,10 +1,11 @@
 """The report as an A4 PDF per language, through WeasyPrint, reading nothing but our assets.
 
 The print edition has parts (the body, Annex I, Annex II), each paginated on its own ("Annex I,
-page 2"); WeasyPrint lays each part out separately and their pages are written as one PDF, so
-that links between parts stay internal. A language's PDF is one `PdfJob`: the unit that runs in a
-worker process and that the render cache stores. WeasyPrint is imported only inside a job, so a
-build that needs no new PDF never pays for importing it.
+page 2"). Each part is a `PdfPartJob`: WeasyPrint lays it out and writes it as a tagged PDF, in a
+worker process, cached under a hash of exactly what WeasyPrint receives. A language's PDF is a
+`PdfJob` that assembles its parts' PDFs into one (`pdf_assembly.py`: one structure tree, links
+between parts, one subset per font), so an edit to the body renders no annex again. WeasyPrint
+is imported only inside a part job, so a build that needs no new part never pays for importing it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
 from .fonts import language_fonts, uncovered
 from .footnotes import keep_footnotes_with_their_calls
-from .pdf_tags import complete_tagging
+from .pdf_tags import complete_tagging, link_other_parts
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with the metadata PDF/UA-1 asks for: what public bodies must circulate."""
@@ -44,7 +45,9 @@ class PdfOutput(Output):
             parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
             problems += missing_glyphs(context, language, parts)
             target = context.file_name(language, "pdf")
-            files[PurePosixPath(target)] = PdfJob(target, parts, context.theme.assets)
+            files[PurePosixPath(target)] = PdfJob(target, tuple(
+                PdfPartJob(f"{target} ({part})", html, context.theme.assets)
+                for part, html in zip(PRINT_PARTS, parts)))
             if context.keep_print_html:
                 # Exactly what WeasyPrint receives, so anyone can time or debug the renderer alone.
                 for part, html in zip(PRINT_PARTS, parts):
@@ -120,23 +123,48 @@ class _BodyText(HTMLParser):
 
 
 @dataclass(frozen=True)
-class PdfJob:
-    """One PDF from print-medium HTML parts, relative URLs resolved inside `assets`."""
+class PdfPartJob:
+    """One part of a PDF from its print-medium HTML, relative URLs resolved inside `assets`."""
 
     label: str
-    parts: tuple[str, ...]
+    html: str
     assets: Path
 
     def cache_key(self) -> str:
-        digest = hashlib.sha256()
-        for piece in (renderer_fingerprint(), _code_fingerprint(),
-                      _folder_fingerprint(self.assets), *self.parts):
-            encoded = piece.encode("utf-8", "surrogatepass")
-            digest.update(len(encoded).to_bytes(8, "big") + encoded)
-        return digest.hexdigest()
+        return _digest(renderer_fingerprint(), _code_fingerprint(),
+                       _folder_fingerprint(self.assets), self.html)
+
+    @property
+    def work(self) -> int:
+        """How long it takes, roughly: layout time grows with the HTML's length."""
+        return len(self.html)
 
     def run(self) -> bytes:
-        return render_pdf(self.parts, self.assets)
+        return render_part(self.html, self.assets)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """A language's PDF: its parts rendered (or taken from the cache), then assembled."""
+
+    label: str
+    parts: tuple[PdfPartJob, ...]
+
+    def cache_key(self) -> str:
+        return _digest(_assembly_fingerprint(), *(part.cache_key() for part in self.parts))
+
+    def assemble(self, parts: list[bytes]) -> bytes:
+        from .pdf_assembly import assemble_pdf  # noqa: PLC0415 - pikepdf only when assembling
+
+        return assemble_pdf(parts)
+
+
+def _digest(*pieces: str) -> str:
+    digest = hashlib.sha256()
+    for piece in pieces:
+        encoded = piece.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+    return digest.hexdigest()
 
 
 def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
@@ -144,23 +172,29 @@ def render_pdf(parts: tuple[str, ...] | list[str] | str, assets: Path) -> bytes:
 
     Relative URLs resolve inside `assets`. The first part gives the PDF its metadata.
     """
+    from .pdf_assembly import assemble_pdf  # noqa: PLC0415
+
+    parts = [parts] if isinstance(parts, str) else list(parts)
+    return assemble_pdf([render_part(html, assets) for html in parts])
+
+
+def render_part(html: str, assets: Path) -> bytes:
+    """One part's tagged PDF, its links to other parts kept for the assembly."""
     from weasyprint import HTML  # noqa: PLC0415 - see the module's docstring
 
     keep_footnotes_with_their_calls()
 
-    parts = [parts] if isinstance(parts, str) else list(parts)
     fetcher = assets_only_fetcher([assets])
     base_url = assets.resolve().as_uri() + "/"
-    documents = [HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-                 for html in parts]
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
     if fetcher.refused:
         raise ContentError([Problem(assets, None, None,
                                     f"refused to fetch '{url}': the PDF may only use the "
                                     "project's own assets",
                                     "use only files from the templates' assets folder")
                             for url in dict.fromkeys(fetcher.refused)])
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT, finisher=complete_tagging)
+    link_other_parts(document)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=complete_tagging)
 
 
 def assets_only_fetcher(allowed_roots: list[Path]):
@@ -212,6 +246,19 @@ def _code_fingerprint() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for name in ("pdf.py", "footnotes.py", "pdf_tags.py"):
+        digest.update(hashlib.sha256((here / name).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _assembly_fingerprint() -> str:
+    """The assembly's code and libraries decide the assembled bytes, beside the parts."""
+    import pikepdf  # noqa: PLC0415
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256(f"pikepdf={pikepdf.__version__} qpdf={pikepdf.__libqpdf_version__}"
+                            .encode())
+    for name in ("pdf_assembly.py", "pdf_fonts.py"):
         digest.update(hashlib.sha256((here / name).read_bytes()).digest())
     return digest.hexdigest()
 

@@ -13,6 +13,12 @@ assistive technology needs are missing, and `complete_tagging` (a `write_pdf` fi
   its call's link;
 - the language and the document symbol in the XMP metadata, beside the title.
 
+Each part of the print edition is written on its own and assembled afterwards
+(`pdf_assembly.py`), so a part also says what the assembly needs and a PDF does not keep: links
+to another part (`link_other_parts`: WeasyPrint would drop a link to an anchor it does not have)
+and, in a private `PART_DATA` stream, the level of each bookmark and what each anchor's
+element says (the description of a link that points at it from another part).
+
 It reads what WeasyPrint leaves on its layout boxes (`link_annotation`, a table cell's `mark`,
 a page's footnote area) and the pydyf objects it is about to write: WeasyPrint's internals, not
 its API. `test_pdf_is_tagged_for_assistive_technology` tells when a release changes them.
@@ -20,6 +26,7 @@ its API. `test_pdf_is_tagged_for_assistive_technology` tells when a release chan
 
 from __future__ import annotations
 
+import json
 import re
 from xml.etree import ElementTree
 
@@ -28,6 +35,26 @@ LINK_DESCRIPTION_LENGTH = 120
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
+
+OTHER_PART = "rapporteur-other-part:"
+"""How a part writes a link to an anchor of another part: a URI action that the assembly turns
+into an internal link (a /Dest), once the parts are one document."""
+
+PART_DATA = "/RapporteurPart"
+"""The catalog key of a part's data for the assembly (removed from the assembled PDF)."""
+
+
+def link_other_parts(document) -> None:
+    """Keep the links to anchors outside this part (WeasyPrint drops them), as OTHER_PART URIs.
+
+    `Page.links` and `Page.anchors` are WeasyPrint's public description of a laid-out page.
+    """
+    anchors = {name for page in document.pages for name in page.anchors}
+    for page in document.pages:
+        page.links[:] = [
+            ("external", OTHER_PART + target, rectangle, box)
+            if kind == "internal" and target not in anchors else (kind, target, rectangle, box)
+            for kind, target, rectangle, box in page.links]
 
 
 def complete_tagging(document, pdf) -> None:
@@ -46,6 +73,24 @@ def complete_tagging(document, pdf) -> None:
     _tag_notes(document, pdf)
     _index_ids(pdf)
     _complete_xmp(document.metadata, pdf)
+    _add_part_data(document, pdf, by_id)
+
+
+def _add_part_data(document, pdf, by_id) -> None:
+    """What the assembly needs: each bookmark's level and state, in the order of the outline
+    WeasyPrint wrote (the order of `Page.bookmarks`), and each anchor's description."""
+    import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
+
+    anchors = [name for page in document.pages for name in page.anchors]
+    data = {
+        "bookmarks": [[level, state] for page in document.pages
+                      for level, _, _, state in page.bookmarks],
+        "descriptions": {name: _cut(_text(by_id[name])) for name in anchors if name in by_id},
+    }
+    stream = pydyf.Stream([json.dumps(data, ensure_ascii=False, sort_keys=True).encode()],
+                          compress=True)
+    pdf.add_object(stream)
+    pdf.catalog[PART_DATA[1:]] = stream.reference
 
 
 def _tag_notes(document, pdf) -> None:
@@ -80,7 +125,8 @@ def _link_description(link, annotation, by_id) -> str:
         element = by_id.get(target.string)
         if element is not None:
             return _cut(_text(element))
-    return _cut(_text(link)) or str(annotation["A"]["URI"])
+    # A link to another part reads as its own text until the assembly knows its target's.
+    return _cut(_text(link)) or annotation["A"]["URI"].string.removeprefix(OTHER_PART)
 
 
 def _text(element) -> str:
