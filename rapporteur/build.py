@@ -161,19 +161,23 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     if current:
         return BuildResult(None, [OutputFile(file.path, file.format, "up to date", False, 0.0)
                                   for file in current.files], [], current.warnings)
-    content, document, warnings = prepare_report(project, strict, draft)
-    declared = [language.code for language in document.languages]
-    languages = tuple(languages or declared)
-    unknown = [code for code in languages if code not in declared]
-    if unknown:
-        raise UsageError(f"unknown language {', '.join(unknown)}: the report declares "
-                         f"{', '.join(declared)}")
-    context = BuildContext(document, project.theme, languages, keep_print_html, preview,
-                           project.content)
-    files: dict[Path, tuple[str, bytes, float]] = {}
-    jobs = {}
     cache = RenderCache(project.cache) if use_cache and project.cache else None
     with JobRunner(cache, events) as runner:
+        if not preview and any(REGISTRY[name].heavy for name in formats):
+            # While this process checks and renders the pages, the workers import WeasyPrint;
+            # they are stopped at once if there is nothing to render after all.
+            runner.warm_up()
+        content, document, warnings = prepare_report(project, strict, draft)
+        declared = [language.code for language in document.languages]
+        languages = tuple(languages or declared)
+        unknown = [code for code in languages if code not in declared]
+        if unknown:
+            raise UsageError(f"unknown language {', '.join(unknown)}: the report declares "
+                             f"{', '.join(declared)}")
+        context = BuildContext(document, project.theme, languages, keep_print_html, preview,
+                               project.content)
+        files: dict[Path, tuple[str, bytes, float]] = {}
+        jobs = {}
         # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
         for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
             new_jobs = {}

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -86,6 +87,11 @@ def test_killed_build_never_leaves_a_half_written_output(built):
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        # Its PDF workers die with it (forks: the same command line), not left waiting forever.
+        deadline = time.monotonic() + 10
+        while _running(command) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _running(command) == []
         for name, data in snapshot(built.output).items():
             if not name.startswith(".") and "/." not in name and name not in old:
                 assert "/pagefind/" in name, name
@@ -104,6 +110,19 @@ def test_killed_build_never_leaves_a_half_written_output(built):
     for name, data in appeared.items():
         assert fresh_files.get(name) == data, name  # a whole file of the new build
     assert new["test-1-1.en.html"] != old["test-1-1.en.html"]
+
+
+def _running(command: list[str]) -> list[int]:
+    """The processes running exactly `command`."""
+    wanted = "\0".join(command).encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().rstrip(b"\0") == wanted:
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone meanwhile
+    return found
 
 
 PAGE = '<html><head>{head}</head><body><p>Hello</p>{body}</body></html>'

@@ -2,10 +2,11 @@
 
 WeasyPrint lays out one document at a time on one core, so independent parts render in parallel
 processes, one per core, while this process goes on with the cheap work (the other formats) and
-keeps the all-or-nothing write (and `serve`'s process stays free to answer). The workers start,
-and import WeasyPrint, at the first jobs the cache does not have (`warm_up`), one per job up to
-one per core: a build with nothing new to render never pays for them, an edit to one part pays
-for one. With one core everything runs in this process. Jobs are submitted longest first
+keeps the all-or-nothing write (and `serve`'s process stays free to answer). A build that may
+render starts the workers first thing (`warm_up`, one per core), so that they import WeasyPrint
+while this process checks the content and renders the pages; when the content is faulty or the
+cache has every part, they are stopped at once instead of awaited. They die with the build's
+process, even one killed outright. With one core everything runs in this process. Jobs are submitted longest first
 (`RenderJob.work`), so that the last job to finish is a short one and the workers end together.
 
 A file assembled from parts (`AssembledJob`: a PDF from its separately rendered parts) is looked up
@@ -16,8 +17,10 @@ others' parts. Renders are deterministic: where a job ran changes nothing in its
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -51,6 +54,23 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """A worker's first act: ask Linux to kill it when the build's process dies.
+
+    A build killed outright (SIGKILL, the OOM killer) cannot shut its pool down, and a worker
+    blocked on its queue would wait forever.
+    """
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: such workers may outlive a killed build
+        pass
+    if os.getppid() != parent:  # the build died before the request
+        os._exit(1)
 
 
 def _import_renderer() -> None:
@@ -97,6 +117,7 @@ class JobRunner:
         self.events = events or JobEvents()
         self.workers = workers or available_cores()
         self.pool: ProcessPoolExecutor | None = None
+        self.processes: list[multiprocessing.process.BaseProcess] = []
         self.results: dict[Hashable, JobResult] = {}
         self.renders: dict[str, _Render] = {}  # by key
         self.waiting: list[_Render] = []  # to run in this process (one core)
@@ -108,20 +129,29 @@ class JobRunner:
         return self
 
     def __exit__(self, failure, *exc) -> None:
-        if self.pool is not None:
-            # After a failure (bad content) nothing waits for the workers' start-up.
-            self.pool.shutdown(wait=failure is None, cancel_futures=True)
-
-    def warm_up(self, renders: int) -> None:
-        """Start the workers, no more than there are `renders` to share: they import the
-        renderer while this process works on."""
         if self.pool is None:
-            workers = min(self.workers, renders)
+            return
+        if failure is not None or not any(render.future for render in self.renders.values()):
+            # Bad content, or nothing to render after all: nothing waits for the workers to
+            # finish importing the renderer.
+            for process in self.processes:
+                process.terminate()
+        self.pool.shutdown(wait=failure is None, cancel_futures=True)
+
+    def warm_up(self, renders: int | None = None) -> None:
+        """Start the workers, one per core or fewer if there are only `renders` to share: they
+        import the renderer while this process works on."""
+        if self.pool is None and self.workers > 1:
+            workers = min(self.workers, renders or self.workers)
+            before = set(multiprocessing.active_children())
             # fork: the workers start at once and inherit what this process has imported.
             self.pool = ProcessPoolExecutor(workers,
-                                            mp_context=multiprocessing.get_context("fork"))
+                                            mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with, initargs=(os.getpid(),))
             for _ in range(workers):
                 self.pool.submit(_import_renderer)
+            self.processes = [child for child in multiprocessing.active_children()
+                              if child not in before]
 
     def start(self, jobs: dict[Hashable, RenderJob | AssembledJob]) -> None:
         missing: list[_Render] = []
