@@ -19,6 +19,7 @@ hits both sides alike; each figure is the best and the median of REPEAT runs.
 from __future__ import annotations
 
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -36,13 +37,16 @@ ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 3
 SERVE_EDITS = 10  # each waits for the previous full build: about a minute in all
 
+# WeasyPrint alone, one print HTML file after the other: as it comes ("plain"), or writing the
+# kind of PDF the build writes ("pdf/ua-1": tagged, which costs more).
 FLOOR = """
 import sys, time
 from pathlib import Path
 from weasyprint import HTML
-assets = Path(sys.argv[1])
-for name in sys.argv[2:]:
-    HTML(filename=name, base_url=assets.as_uri() + "/").write_pdf()
+assets, variant = Path(sys.argv[1]), sys.argv[2]
+options = {} if variant == "plain" else {"pdf_variant": variant}
+for name in sys.argv[3:]:
+    HTML(filename=name, base_url=assets.as_uri() + "/").write_pdf(**options)
 """
 
 
@@ -75,10 +79,15 @@ def multiply_body(content: Path, copies: int) -> None:
     (content / "report.yaml").write_text(report, encoding="utf-8")
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], cpu: list[float] | None = None) -> float:
+    """Wall-clock seconds of `command`; its CPU seconds (workers included) go to `cpu`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # Warnings (the edits below make translations stale) are not what is measured.
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if cpu is not None:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return time.perf_counter() - start
 
 
@@ -111,14 +120,17 @@ def cold_and_incremental(root: Path) -> None:
     output = root / "output"
     subprocess.run(build(root, "--keep-print-html"), check=True, stdout=subprocess.DEVNULL)
     print_html = sorted(str(path) for path in output.glob("*.print.html"))
-    floor = [sys.executable, "-c", FLOOR, str(ROOT / "templates" / "assets"), *print_html]
+    floor, tagged_floor = ([sys.executable, "-c", FLOOR, str(ROOT / "templates" / "assets"),
+                            variant, *print_html] for variant in ("plain", "pdf/ua-1"))
     paragraph = root / "content" / "body" / "01-introduction.yaml"
     original = paragraph.read_text(encoding="utf-8")
-    samples: dict[str, list[float]] = {"cold": [], "floor": [], "noop": [], "unrecorded": [],
-                                       "edit": []}
+    samples: dict[str, list[float]] = {name: [] for name in (
+        "cold", "floor", "tagged floor", "noop", "unrecorded", "edit",
+        "cold cpu", "floor cpu")}
     for run in range(REPEAT):
-        samples["floor"].append(timed(floor))
-        samples["cold"].append(timed(build(root, "--no-cache")))
+        samples["floor"].append(timed(floor, samples["floor cpu"]))
+        samples["tagged floor"].append(timed(tagged_floor))
+        samples["cold"].append(timed(build(root, "--no-cache"), samples["cold cpu"]))
         samples["noop"].append(timed(build(root)))
         # Without the build record: every check and page again, the PDFs from the render cache.
         (output / RECORD_NAME).unlink()
@@ -129,6 +141,9 @@ def cold_and_incremental(root: Path) -> None:
         samples["edit"].append(timed(build(root)))
     paragraph.write_text(original, encoding="utf-8")
     report("cold full build / sequential WeasyPrint floor", samples["cold"], samples["floor"])
+    report("cold full build / the same floor, tagged PDF", samples["cold"],
+           samples["tagged floor"])
+    report("cold full build / floor: CPU time", samples["cold cpu"], samples["floor cpu"])
     report("no-op rebuild / cold build", samples["noop"], samples["cold"])
     report("no-op, build record deleted / cold build", samples["unrecorded"], samples["cold"])
     report("one-paragraph edit rebuild / cold build", samples["edit"], samples["cold"])
