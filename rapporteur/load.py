@@ -111,6 +111,18 @@ def _hint_for_yaml_error(message: str) -> str | None:
     return None
 
 
+def _unclosed_bracket(error: yaml.MarkedYAMLError) -> str | None:
+    """A hint for a text that starts with '[' or '{': YAML reads a list or a mapping, and the
+    error surfaces lines later, where the bracket was expected to close."""
+    context, opened = error.context or "", error.context_mark
+    if "flow" not in context or opened is None:
+        return None
+    bracket = "[" if "sequence" in context else "{"
+    return (f"the '{bracket}' at line {opened.line + 1}, column {opened.column + 1} is not "
+            f"closed: a text that starts with '{bracket}' must be quoted, or written as a |- "
+            "block on the next lines")
+
+
 def _refuse(path: Path, message: str, hint: str | None = None) -> ContentError:
     return ContentError([Problem(path, None, None, message, hint)])
 
@@ -225,8 +237,9 @@ def _parse(path: Path, raw: bytes) -> SourceFile:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
+        hint = _hint_for_yaml_error(message) or _unclosed_bracket(error)
         raise ContentError([_problem_at(path, lines, mark, f"YAML syntax error: {message}",
-                                        _hint_for_yaml_error(message))]) from None
+                                        hint)]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(path, None, None, f"YAML error: {error}")]) from None
     except RecursionError:

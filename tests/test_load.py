@@ -45,6 +45,13 @@ def test_syntax_error_reports_line_and_column(tmp_path):
     problem = load_error(tmp_path, "a: 1\nb: [1, 2\nc: 3\n")
     assert problem.line == 3
     assert problem.message.startswith("YAML syntax error")
+    # Where the error shows is not where the mistake is: the hint points back to it.
+    assert problem.hint.startswith("the '[' at line 2, column 4 is not closed")
+
+
+def test_a_text_starting_with_a_brace_is_pointed_at(tmp_path):
+    problem = load_error(tmp_path, "title:\n  en: {Annex II follows\n  zh: 附件二\n")
+    assert problem.hint.startswith("the '{' at line 2, column 7 is not closed")
 
 
 def test_byte_order_mark_is_refused(tmp_path):
