@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from .build import FORMATS, Project, build_report
+from .cli import EXIT_INTERRUPTED
 from .errors import ContentError, EnvironmentFailure, UsageError
 from .publish import write_outputs
 
@@ -144,6 +145,7 @@ class Rebuilder:
         self.project, self.root, self.output = project, root, output
         self.state, self.options, self.log = state, options, log
         self.full_requested = threading.Event()
+        self.building = False  # a full build is under way
         self.lock = threading.Lock()
         self.generation = 0  # one more at each edit: a build of an older one must not write
         self.theme_edited = False  # an edit of the theme that no good build has shown yet
@@ -194,6 +196,7 @@ class Rebuilder:
             if self.full_requested.wait(FULL_BUILD_PAUSE):
                 continue  # another edit: the pause starts again
             start = time.perf_counter()
+            self.building = True
             try:
                 result = build_report(self.project, self.output,
                                       write=self._writer(self.generation), **self.options)
@@ -202,12 +205,30 @@ class Rebuilder:
             except (ContentError, UsageError, EnvironmentFailure) as error:
                 self._failed(error)
                 continue
+            finally:
+                self.building = False
             for warning in result.warnings:
                 self.log(warning.format(self.root))
             if result.written:
                 self.state.publish("ok")
             self.log(f"full build in {time.perf_counter() - start:.1f} s "
                      f"({len(result.rendered)} PDF rendered)")
+
+    def wait_for_full_build(self, builder: threading.Thread) -> None:
+        """At the end of `serve`: the full build under way ends and writes, the last edit's PDFs
+        included. The process may not end under it: its thread is inside C libraries (WeasyPrint,
+        QPDF), which abort when the interpreter goes away. A second Ctrl-C drops it: it is marked
+        superseded (so it writes nothing), and the process ends at once."""
+        if self.building:
+            print("stopping when the full build under way is written (Ctrl-C again: drop it)",
+                  flush=True)
+        try:
+            builder.join()
+        except KeyboardInterrupt:
+            with self.lock:  # not while it writes: files are replaced whole or not at all
+                self.generation += 1
+                print("stopped; the full build under way was dropped", flush=True)
+                os._exit(EXIT_INTERRUPTED)
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ContentError):
@@ -324,5 +345,6 @@ def serve(project: Project, root: Path, arguments: argparse.Namespace) -> int:
     finally:
         stop.set()
         server.shutdown()
+        rebuilder.wait_for_full_build(threads[1])
     print("stopped")
     return 0

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -141,3 +142,46 @@ def test_an_edit_to_the_stylesheet_or_a_template_takes_effect(served, browser):
         encoding="utf-8")
     expect(page.locator("main .edited")).to_have_text("From the edited template", timeout=15000)
     expect(page.locator("main")).to_have_css("color", "rgb(1, 2, 3)")
+
+
+def _children(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_ctrl_c_during_a_full_build_lets_it_finish_and_ends_cleanly(tiny):
+    for folder in ("templates", "locales"):
+        (tiny.root / folder).symlink_to(REPO / folder)
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "rapporteur", "--project", str(tiny.root), "serve",
+         "--port", str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        while "full build in" not in (line := process.stdout.readline()):
+            assert line, "serve stopped before its first full build"
+        tiny.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
+                     "The second paragraph, stopped in 2021.")
+        while "rendering the PDFs" not in (line := process.stdout.readline()):
+            assert line, "serve stopped before the preview"
+        deadline = time.monotonic() + 30
+        while not _children(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the full build has started once its PDF workers are forked
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=60)[0]
+    finally:
+        process.kill()
+    # Not killed by a C library under the interpreter's feet (it used to abort: exit -6).
+    assert process.returncode == 0, output
+    assert "terminate called" not in output
+    assert output.rstrip().endswith("stopped")
+    # The full build under way finished and wrote the edit's PDF.
+    assert "stopping when the full build under way is written" in output
+    pdf_text = subprocess.run(["pdftotext", str(tiny.output / "test-1-1.en.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    assert "stopped in 2021" in pdf_text
