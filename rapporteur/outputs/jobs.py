@@ -136,7 +136,9 @@ class JobRunner:
             # finish importing the renderer.
             for process in self.processes:
                 process.terminate()
-        self.pool.shutdown(wait=failure is None, cancel_futures=True)
+        # Always to the end: a pool's thread left running could hold a lock when the next build
+        # forks its workers, which would inherit it locked and hang.
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def warm_up(self, renders: int | None = None) -> None:
         """Start the workers, one per core or fewer if there are only `renders` to share: they
