@@ -9,6 +9,7 @@ from typing import Callable, Iterable, Literal
 from .errors import ContentError, Problem, UsageError
 from .load import load_content
 from .outputs import REGISTRY, BuildContext
+from .outputs.base import AssembledJob, RenderJob
 from .outputs.cache import RenderCache
 from .outputs.jobs import JobEvents, JobRunner
 from .parity import check_parity
@@ -176,18 +177,7 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                              f"{', '.join(declared)}")
         context = BuildContext(document, project.theme, languages, keep_print_html, preview,
                                project.content)
-        files: dict[Path, tuple[str, bytes, float]] = {}
-        jobs = {}
-        # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
-        for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
-            new_jobs = {}
-            for relative, result in context.render(REGISTRY[name]).items():
-                if isinstance(result, bytes):
-                    files[output / relative] = (name, result, 0.0)  # cheap: not timed apart
-                elif not preview:
-                    jobs[output / relative] = (name, result)
-                    new_jobs[output / relative] = result
-            runner.start(new_jobs)
+        files, jobs = _render_formats(context, formats, runner, output)
         if not preview:
             warnings += review_report(content, project, strict, draft)
         results = runner.finish()
@@ -210,3 +200,23 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
         for path, (name, _, seconds) in files.items()],
         [path for path in jobs if results[path].source == "built"], warnings,
         list(dict.fromkeys(part for path in jobs for part in results[path].rendered_parts)))
+
+
+def _render_formats(context: BuildContext, formats: Iterable[str], runner: JobRunner,
+                    output: Path) -> tuple[dict[Path, tuple[str, bytes, float]],
+                                           dict[Path, tuple[str, RenderJob | AssembledJob]]]:
+    """Every format's files: the cheap ones as bytes (format, bytes, seconds), and the format
+    of each file a render job makes, its job handed to `runner` (none in a preview)."""
+    files: dict[Path, tuple[str, bytes, float]] = {}
+    jobs: dict[Path, tuple[str, RenderJob | AssembledJob]] = {}
+    # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
+    for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
+        new_jobs = {}
+        for relative, result in context.render(REGISTRY[name]).items():
+            if isinstance(result, bytes):
+                files[output / relative] = (name, result, 0.0)  # cheap: not timed apart
+            elif not context.preview:
+                jobs[output / relative] = (name, result)
+                new_jobs[output / relative] = result
+        runner.start(new_jobs)
+    return files, jobs
