@@ -143,16 +143,18 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
                  formats: Iterable[str] = FORMATS, strict: bool = False,
                  use_cache: bool = True, keep_print_html: bool = False,
                  events: JobEvents | None = None, preview: bool = False, draft: bool = False,
-                 write: Callable[[dict[Path, bytes], list[Path]], list[Path]] = write_outputs
-                 ) -> BuildResult:
+                 write: Callable[[dict[Path, bytes], list[Path]], list[Path]] = write_outputs,
+                 cancelled: Callable[[], bool] | None = None) -> BuildResult:
     """Build the requested languages and formats into `output`, all or nothing.
 
     A `preview` (what `serve` shows first after an edit) skips the slow parts, the parity and
     translation checks and the render jobs: files that need a job keep their previous version
     until the full build that follows. `write` is where the files go (`serve` checks there that
-    no newer edit came in while the build ran). A build whose inputs and options are those of
-    the folder's last build, and whose files are still there, does nothing (record.py); without
-    `use_cache` everything is rendered again.
+    no newer edit came in while the build ran); while the PDFs render, `cancelled` is asked
+    whether the build is still wanted (`jobs.Cancelled` if not: `serve` drops the build of an
+    older edit). A build whose inputs and options are those of the folder's last build, and
+    whose files are still there, does nothing (record.py); without `use_cache` everything is
+    rendered again.
     """
     options = {"languages": sorted(languages) if languages else None, "formats": sorted(formats),
                "strict": strict, "draft": draft, "keep_print_html": keep_print_html}
@@ -163,7 +165,7 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
         return BuildResult(None, [OutputFile(file.path, file.format, "up to date", False, 0.0)
                                   for file in current.files], [], current.warnings)
     cache = RenderCache(project.cache) if use_cache and project.cache else None
-    with JobRunner(cache, events) as runner:
+    with JobRunner(cache, events, cancelled=cancelled) as runner:
         if not preview and any(REGISTRY[name].heavy for name in formats):
             # While this process checks and renders the pages, the workers import WeasyPrint;
             # they are stopped at once if there is nothing to render after all.

@@ -23,6 +23,7 @@ from pathlib import Path
 from .build import FORMATS, Project, build_report
 from .cli import EXIT_INTERRUPTED
 from .errors import ContentError, EnvironmentFailure, UsageError
+from .outputs.jobs import Cancelled
 from .publish import write_outputs
 
 _EVENTS = "/__rapporteur/events"
@@ -195,13 +196,18 @@ class Rebuilder:
             self.full_requested.clear()
             if self.full_requested.wait(FULL_BUILD_PAUSE):
                 continue  # another edit: the pause starts again
-            start = time.perf_counter()
+            start, generation = time.perf_counter(), self.generation
             self.building = True
             try:
-                result = build_report(self.project, self.output,
-                                      write=self._writer(self.generation), **self.options)
+                result = build_report(self.project, self.output, write=self._writer(generation),
+                                      cancelled=lambda: self.generation != generation,
+                                      **self.options)
             except _Superseded:
                 continue  # an edit came in meanwhile: its own full build follows
+            except Cancelled:
+                # Its PDFs would be out of date: the newer edit's full build starts sooner.
+                self.log("full build dropped for a newer edit")
+                continue
             except (ContentError, UsageError, EnvironmentFailure) as error:
                 self._failed(error)
                 continue

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -144,44 +146,98 @@ def test_an_edit_to_the_stylesheet_or_a_template_takes_effect(served, browser):
     expect(page.locator("main")).to_have_css("color", "rgb(1, 2, 3)")
 
 
-def _children(parent: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == parent:
-            children.append(int(stat.parent.name))
-    return children
+class Terminal:
+    """`rapporteur serve` in a process of its own, its terminal read line by line."""
+
+    def __init__(self, root: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "rapporteur", "--project", str(root), "serve",
+             "--port", str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put("")  # serve ended
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        """Reads on until a line contains `text`; fails if serve ends or stays silent first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                pytest.fail(f"serve did not say {text!r} in {timeout} s: {''.join(self.seen)}")
+            assert line, f"serve stopped before saying {text!r}: {''.join(self.seen)}"
+            self.seen.append(line)
+            if text in line:
+                return
+
+    def wait_for_full_build_to_start(self) -> None:
+        """The full build has started once its PDF workers are forked."""
+        deadline = time.monotonic() + 30
+        while not self.children() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def children(self) -> list[int]:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
 
 
-def test_ctrl_c_during_a_full_build_lets_it_finish_and_ends_cleanly(tiny):
+@pytest.fixture
+def terminal(tiny):
     for folder in ("templates", "locales"):
         (tiny.root / folder).symlink_to(REPO / folder)
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "rapporteur", "--project", str(tiny.root), "serve",
-         "--port", str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        while "full build in" not in (line := process.stdout.readline()):
-            assert line, "serve stopped before its first full build"
-        tiny.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
-                     "The second paragraph, stopped in 2021.")
-        while "rendering the PDFs" not in (line := process.stdout.readline()):
-            assert line, "serve stopped before the preview"
-        deadline = time.monotonic() + 30
-        while not _children(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.01)  # the full build has started once its PDF workers are forked
-        process.send_signal(signal.SIGINT)
-        output = process.communicate(timeout=60)[0]
-    finally:
-        process.kill()
+    # A longer English body: its PDF part takes a second or two, long enough to act meanwhile.
+    tiny.replace("body/01-opening.yaml", "The first paragraph;",
+                 "The first paragraph" + " of many words" * 3000 + ";")
+    terminal = Terminal(tiny.root)
+    terminal.wait_for("full build in")  # the first, PDFs included
+    yield terminal
+    terminal.process.kill()
+    terminal.process.wait()
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_ctrl_c_during_a_full_build_lets_it_finish_and_ends_cleanly(tiny, terminal):
+    tiny.replace("body/01-opening.yaml", "The second paragraph, in 2021.",
+                 "The second paragraph, stopped in 2021.")
+    terminal.wait_for("rendering the PDFs")
+    terminal.wait_for_full_build_to_start()
+    terminal.process.send_signal(signal.SIGINT)
+    terminal.process.wait(60)
+    terminal.wait_for("stopped")
+    output = "".join(terminal.seen)
     # Not killed by a C library under the interpreter's feet (it used to abort: exit -6).
-    assert process.returncode == 0, output
+    assert terminal.process.returncode == 0, output
     assert "terminate called" not in output
-    assert output.rstrip().endswith("stopped")
+    assert terminal.lines.get(timeout=10) == ""  # nothing after "stopped"
     # The full build under way finished and wrote the edit's PDF.
     assert "stopping when the full build under way is written" in output
-    pdf_text = subprocess.run(["pdftotext", str(tiny.output / "test-1-1.en.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
-    assert "stopped in 2021" in pdf_text
+    assert "stopped in 2021" in pdf_text(tiny.output / "test-1-1.en.pdf")
+
+
+def test_a_newer_edit_drops_the_full_build_of_an_older_one(tiny, terminal):
+    opening = "body/01-opening.yaml"
+    tiny.replace(opening, "The second paragraph, in 2021.", "The second paragraph, first, in 2021.")
+    terminal.wait_for("rendering the PDFs")
+    terminal.wait_for_full_build_to_start()
+    tiny.replace(opening, "paragraph, first, in", "paragraph, newer, in")
+    # The older edit's PDFs stop rendering at once, and the newer edit's are built.
+    terminal.wait_for("full build dropped for a newer edit")
+    terminal.wait_for("full build in")
+    assert "paragraph, newer, in 2021" in pdf_text(tiny.output / "test-1-1.en.pdf")

@@ -24,7 +24,7 @@ import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Hashable, Literal
+from typing import Callable, Hashable, Literal
 
 from .base import AssembledJob, RenderJob
 from .cache import RenderCache
@@ -39,6 +39,10 @@ class JobResult:
     seconds: float
     rendered_parts: tuple[str, ...] = ()
     """The labels of the parts rendered for it in this build (of an assembled file)."""
+
+
+class Cancelled(Exception):
+    """The build was called off while its renders ran (in `serve`: a newer edit came in)."""
 
 
 class JobEvents:
@@ -112,8 +116,9 @@ class JobRunner:
     """
 
     def __init__(self, cache: RenderCache | None, events: JobEvents | None = None,
-                 workers: int | None = None):
+                 workers: int | None = None, cancelled: Callable[[], bool] | None = None):
         self.cache = cache
+        self.cancelled = cancelled
         self.events = events or JobEvents()
         self.workers = workers or available_cores()
         self.pool: ProcessPoolExecutor | None = None
@@ -194,19 +199,27 @@ class JobRunner:
         return self.renders[key]
 
     def finish(self) -> dict[Hashable, JobResult]:
-        """Every job's result, once all have run."""
+        """Every job's result, once all have run; raises Cancelled if `cancelled` says so first
+        (checked every tenth of a second)."""
         for render in self.waiting:
+            self._stop_if_cancelled()
             self._rendered(render, *_timed_run(render.job))
         running = {render.future: render for render in self.renders.values() if render.future}
         self._assemble_ready()
         while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=0.1 if self.cancelled else None,
+                           return_when=FIRST_COMPLETED)
+            self._stop_if_cancelled()
             for future in done:
                 self._rendered(running.pop(future), *future.result())
             self._assemble_ready()
         for name, original in self.copies.items():
             self.results[name] = JobResult(self.results[original].data, "shared", 0.0)
         return self.results
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled  # the workers are stopped on the way out (__exit__)
 
     def _rendered(self, render: _Render, data: bytes, seconds: float) -> None:
         render.data, render.source, render.seconds = data, "built", seconds
