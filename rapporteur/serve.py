@@ -204,12 +204,13 @@ class Rebuilder:
                                       **self.options)
             except _Superseded:
                 continue  # an edit came in meanwhile: its own full build follows
-            except Cancelled:
-                # Its PDFs would be out of date: the newer edit's full build starts sooner.
-                self.log("full build dropped for a newer edit")
-                continue
-            except (ContentError, UsageError, EnvironmentFailure) as error:
-                self._failed(error)
+            except (Cancelled, ContentError, UsageError, EnvironmentFailure) as error:
+                if self.generation != generation:
+                    # A newer edit came in: this build's PDFs, or its errors (it may have read
+                    # a file half saved), are out of date, and the newer edit's build follows.
+                    self.log("full build dropped for a newer edit")
+                elif not isinstance(error, Cancelled):
+                    self._failed(error)
                 continue
             finally:
                 self.building = False
