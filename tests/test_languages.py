@@ -40,6 +40,17 @@ def add_french(node):
             add_french(value)
 
 
+def add_french_to_content(content) -> None:
+    """French texts beside every {zh, en} text of the content, and French declared."""
+    for path in content.rglob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        add_french(data)
+        if path.name == "report.yaml":
+            data["languages"].append({"code": "fr", "locale": "fr", "numerals": "roman"})
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+
+
 def test_a_third_language_needs_only_a_catalogue_and_content_keys(tiny, tmp_path):
     # The catalogue: a copy of the project's locales plus locales/fr.
     locales = tmp_path / "locales"
@@ -50,13 +61,7 @@ def test_a_third_language_needs_only_a_catalogue_and_content_keys(tiny, tmp_path
         po += [f'msgid "{msgid}"', f'msgstr "{msgstr}"', ""]
     (locales / "fr" / "LC_MESSAGES" / "messages.po").write_text("\n".join(po), encoding="utf-8")
     # The content: French keys beside the others, and the language declared.
-    for path in tiny.content.rglob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        add_french(data)
-        if path.name == "report.yaml":
-            data["languages"].append({"code": "fr", "locale": "fr", "numerals": "roman"})
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+    add_french_to_content(tiny.content)
 
     project = Project(tiny.content, Theme(REPO / "templates", locales))
     result = build_report(project, tiny.output)

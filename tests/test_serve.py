@@ -26,25 +26,71 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Terminal:
+    """`rapporteur serve` in a process of its own, its terminal read line by line."""
+
+    def __init__(self, root: Path):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "rapporteur", "--project", str(root), "serve",
+             "--port", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put("")  # serve ended
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        """Reads on until a line contains `text`; fails if serve ends or stays silent first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                pytest.fail(f"serve did not say {text!r} in {timeout} s: {''.join(self.seen)}")
+            assert line, f"serve stopped before saying {text!r}: {''.join(self.seen)}"
+            self.seen.append(line)
+            if text in line:
+                return
+
+    def wait_for_full_build_to_start(self) -> None:
+        """The full build has started once its PDF workers are forked."""
+        deadline = time.monotonic() + 30
+        while not self.children() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def children(self) -> list[int]:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(30)
+        finally:
+            self.process.kill()
+
+
 @pytest.fixture
 def served(tiny):
     # The theme is copied: a test edits its stylesheet and templates as a designer would.
     shutil.copytree(REPO / "templates", tiny.root / "templates")
     (tiny.root / "locales").symlink_to(REPO / "locales")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "rapporteur", "--project", str(tiny.root), "serve",
-         "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    line = process.stdout.readline()  # "pages rebuilt ..." once the first preview is written
-    while "serving" not in line:
-        assert line, "serve stopped before serving"
-        line = process.stdout.readline()
-    yield tiny, f"http://127.0.0.1:{port}/test-1-1.en.html"
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(10)
-    finally:
-        process.kill()
+    terminal = Terminal(tiny.root)
+    terminal.wait_for("serving")  # once the first preview is written
+    yield tiny, f"http://127.0.0.1:{terminal.port}/test-1-1.en.html"
+    terminal.stop()
 
 
 @pytest.fixture
@@ -146,54 +192,6 @@ def test_an_edit_to_the_stylesheet_or_a_template_takes_effect(served, browser):
     expect(page.locator("main")).to_have_css("color", "rgb(1, 2, 3)")
 
 
-class Terminal:
-    """`rapporteur serve` in a process of its own, its terminal read line by line."""
-
-    def __init__(self, root: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "rapporteur", "--project", str(root), "serve",
-             "--port", str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(line)
-        self.lines.put("")  # serve ended
-
-    def wait_for(self, text: str, timeout: float = 60) -> None:
-        """Reads on until a line contains `text`; fails if serve ends or stays silent first."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.01))
-            except queue.Empty:
-                pytest.fail(f"serve did not say {text!r} in {timeout} s: {''.join(self.seen)}")
-            assert line, f"serve stopped before saying {text!r}: {''.join(self.seen)}"
-            self.seen.append(line)
-            if text in line:
-                return
-
-    def wait_for_full_build_to_start(self) -> None:
-        """The full build has started once its PDF workers are forked."""
-        deadline = time.monotonic() + 30
-        while not self.children() and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def children(self) -> list[int]:
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == self.process.pid:
-                found.append(int(stat.parent.name))
-        return found
-
-
 @pytest.fixture
 def terminal(tiny):
     for folder in ("templates", "locales"):
@@ -204,8 +202,7 @@ def terminal(tiny):
     terminal = Terminal(tiny.root)
     terminal.wait_for("full build in")  # the first, PDFs included
     yield terminal
-    terminal.process.kill()
-    terminal.process.wait()
+    terminal.stop()
 
 
 def pdf_text(path: Path) -> str:

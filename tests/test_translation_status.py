@@ -305,15 +305,8 @@ def test_a_draft_builds_missing_and_stale_translations_visibly_marked(tracked, c
 
 
 def test_a_changed_source_makes_its_unit_stale_in_every_other_language(project, capsys):
-    import yaml
-    from test_languages import add_french
-    for path in project.content.rglob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        add_french(data)
-        if path.name == "report.yaml":
-            data["languages"].append({"code": "fr", "locale": "fr", "numerals": "roman"})
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+    from test_languages import add_french_to_content
+    add_french_to_content(project.content)
     assert project.run("translations", "ack", "--all", capsys=capsys)[0] == 0
     project.replace(SECTION, "zh: 第二项。", "zh: 第二个项目。")
     code, out, _ = project.run("status", "--fail-on", "stale", capsys=capsys)

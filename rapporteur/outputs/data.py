@@ -54,14 +54,17 @@ def annex_data(context: BuildContext) -> dict[str, bytes]:
     return files
 
 
+def _head(context: BuildContext, language: str, annex: str, title) -> dict:
+    """What both annexes' records begin with: their schema, document, language and title."""
+    return {"schema": f"rapporteur/{annex}/v{SCHEMA_VERSION}",
+            "document": context.document.header.symbol, "language": language,
+            "title": plain_inline(title[language])}
+
+
 def annex_i_records(context: BuildContext, language: str) -> dict:
-    document = context.document
-    annex = document.annex_i
+    annex = context.document.annex_i
     return {
-        "schema": f"rapporteur/annex-1/v{SCHEMA_VERSION}",
-        "document": document.header.symbol,
-        "language": language,
-        "title": plain_inline(annex.title[language]),
+        **_head(context, language, "annex-1", annex.title),
         "recommendations": [{
             "number": row.number,
             "immediate": row.immediate,
@@ -75,13 +78,9 @@ def annex_i_records(context: BuildContext, language: str) -> dict:
 
 
 def annex_ii_records(context: BuildContext, language: str) -> dict:
-    document = context.document
-    annex = document.annex_ii
+    annex = context.document.annex_ii
     return {
-        "schema": f"rapporteur/annex-2/v{SCHEMA_VERSION}",
-        "document": document.header.symbol,
-        "language": language,
-        "title": plain_inline(annex.title[language]),
+        **_head(context, language, "annex-2", annex.title),
         "groups": [{
             "status": group.status,
             "title": plain_inline(group.title[language]),
