@@ -37,6 +37,7 @@ class ProgressEvents(JobEvents):
             self.progress.update(self.tasks[label], total=1, completed=1)
 
 
+_LOG_WIDTH = 140
 _FOLDER_ROWS = 20  # more files than this in one folder are summed up in one row
 
 
@@ -59,12 +60,7 @@ def print_summary(result: BuildResult, output: Path, console: Console) -> None:
         console.print(f"{_shown(output, output)}: up to date ({len(result.files)} files); "
                       "nothing changed since the last build")
         return
-    table = Table(box=None, pad_edge=False)
-    table.add_column("file")
-    table.add_column("format")
-    table.add_column("render")
-    table.add_column("file on disk")
-    table.add_column("time", justify="right")
+    rows = []
     folders: dict[Path, list] = {}
     for file in result.files:
         folders.setdefault(file.path.parent, []).append(file)
@@ -76,13 +72,21 @@ def print_summary(result: BuildResult, output: Path, console: Console) -> None:
             if file.path.parent not in shown_folders:
                 shown_folders.add(file.path.parent)
                 written = sum(sibling.written for sibling in siblings)
-                table.add_row(f"{_shown(file.path.parent, output)}/ ({len(siblings)} files)",
-                              file.format, "", f"{written} written" if written else "unchanged",
-                              "–")
+                rows.append((f"{_shown(file.path.parent, output)}/ ({len(siblings)} files)",
+                             file.format, "", f"{written} written" if written else "unchanged",
+                             "–"))
             continue
-        table.add_row(_shown(file.path, output), file.format, _render(file),
-                      "written" if file.written else "unchanged",
-                      f"{file.seconds:.2f} s" if file.seconds else "–")
+        rows.append((_shown(file.path, output), file.format, _render(file),
+                     "written" if file.written else "unchanged",
+                     f"{file.seconds:.2f} s" if file.seconds else "–"))
+    table = Table(box=None, pad_edge=False)
+    table.add_column("file", overflow="fold")  # a path folds onto the next line, whole
+    table.add_column("format")
+    table.add_column("render")
+    table.add_column("file on disk")
+    table.add_column("time", justify="right")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
@@ -105,4 +109,6 @@ def stderr_console() -> Console:
 
 
 def stdout_console() -> Console:
-    return Console(file=sys.stdout, highlight=False)
+    # A log (CI, a file) has no width: rich's 80 columns would cut the summary's paths.
+    width = None if sys.stdout.isatty() else _LOG_WIDTH
+    return Console(file=sys.stdout, highlight=False, width=width)

@@ -271,3 +271,14 @@ def test_a_preview_writes_the_pages_and_leaves_the_pdfs_as_they_were(cached):
         {"test-1-1.en.html"}
     assert "previewed in 2021" in (cached.output / "test-1-1.en.html").read_text(encoding="utf-8")
     assert {name: (cached.output / name).read_bytes() for name in pdfs} == pdfs
+
+
+def test_the_summary_in_a_log_names_every_file_whole(tiny, capsys):
+    for folder in ("templates", "locales"):
+        (tiny.root / folder).symlink_to(REPO / folder)
+    assert main(["--project", str(tiny.root), "build"]) == 0
+    summary = capsys.readouterr().out
+    # Not cut to rich's default 80 columns ("output/data/test-1-1.e…") when not on a terminal.
+    assert "…" not in summary
+    for name in ("output/data/test-1-1.en.annex-1.json", "output/site/test-1-1.zh.pdf"):
+        assert name in summary
