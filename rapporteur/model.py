@@ -119,21 +119,6 @@ class LanguageSpec(Model):
         return value
 
 
-class DateRange(Model):
-    start: dt.date
-    end: dt.date
-
-    @field_validator("end")
-    @classmethod
-    def _not_before_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        start = info.data.get("start")
-        if start is not None and value < start:
-            raise PydanticCustomError("date_order", "the session ends ({end}) before it starts "
-                                      "({start})", {"end": value.isoformat(),
-                                                    "start": start.isoformat()})
-        return value
-
-
 def _check_base_url(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s\"'<>\\]+/", value):
         raise PydanticCustomError(
@@ -148,8 +133,10 @@ class DocumentHeader(Model):
     date: dt.date
     committee: Localized
     session: Localized
-    session_dates: DateRange
-    place: Localized
+    # The masthead's line of the session's dates and place, as the document prints it
+    # ("2022 年 5 月 16 日至 20 日，日内瓦", "Geneva, May 16 to 20, 2022"): its wording and order
+    # are the document's, and a date library's interval patterns change between versions.
+    dates_and_place: Localized
     title: Localized
     prepared_by: Localized
     # For the published site: the address it will live at (canonical and Open Graph URLs) and
@@ -278,7 +265,7 @@ class GlossaryFile(Model):
     terms: list[dict[str, str | dict[str, list[str]]]]
 
 
-SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DateRange, DocumentHeader, AnnexFiles,
+SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DocumentHeader, AnnexFiles,
                                          EndMarkers, ReportFile, Item, ParagraphBlock,
                                          HeadingBlock, SectionFile, ExpectedResult, ResultsFile,
                                          Recommendation, RecommendationsFile, ProjectGroup,

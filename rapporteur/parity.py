@@ -80,7 +80,7 @@ def elements(content: ValidContent) -> Iterator[Element]:
     """Every element of the report, in reading order."""
     report = content.loaded.report
     header = content.report.document
-    for key in ("title", "committee", "session", "place", "prepared_by", "original_language"):
+    for key in ("title", "committee", "session", "dates_and_place", "prepared_by", "original_language"):
         yield Element(report, f"document {key.replace('_', ' ')}",
                       [(("document", key), getattr(header, key))])
 

@@ -131,7 +131,7 @@ def _annex_texts(content: ValidContent) -> Iterator[tuple[SourceFile, Location, 
     """The texts outside the body: the report's header and end markers, and the annex data."""
     loaded = content.loaded
     header = content.report.document
-    for key in ("original_language", "committee", "session", "place", "title", "prepared_by"):
+    for key in ("original_language", "committee", "session", "dates_and_place", "title", "prepared_by"):
         yield loaded.report, ("document", key), getattr(header, key)
     for key in ("body", "document"):
         yield loaded.report, ("end_markers", key), getattr(content.report.end_markers, key)

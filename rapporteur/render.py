@@ -17,7 +17,7 @@ from typing import Callable, Literal
 from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
-from babel.dates import format_date, format_interval
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined,
@@ -240,8 +240,6 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         footnote_call=renderer.footnote_call,
         footnote_body=renderer.footnote_body,
         long_date=lambda date: space_han_and_latin(format_date(date, "long", locale=spec.locale)),
-        date_range=lambda start, end: space_han_and_latin(
-            format_interval(start, end, "yMMMd", locale=spec.locale)),
         language_name=lambda code: Locale.parse(code).language_name,
         links=links or {},
         # The stylesheet is the project's own file, not content: it goes in unescaped.

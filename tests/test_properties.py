@@ -139,7 +139,7 @@ TEXT_FIELDS = _fixture_texts()
 def test_the_fixture_has_a_text_in_every_kind_of_field():
     keys = {location[-1] if isinstance(location[-1], str) else location[-2]
             for _, location in TEXT_FIELDS}
-    assert {"title", "original_language", "committee", "session", "place", "prepared_by",
+    assert {"title", "original_language", "committee", "session", "dates_and_place", "prepared_by",
             "paragraph", "heading", "text", "continued", "first-note", "body", "document",
             "immediate_note", "results_note"} <= keys
     assert any("projects" in location for _, location in TEXT_FIELDS)  # a project's title

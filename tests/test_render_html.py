@@ -92,7 +92,7 @@ def test_header_block_is_localized(pages):
     zh, en = pages["zh"].text, pages["en"].text
     assert "原文：英文" in zh and "日期：2022 年 3 月 15 日" in zh  # text.space_han_and_latin
     assert "ORIGINAL: ENGLISH" in en and "DATE: MARCH 15, 2022" in en
-    assert "2022 年 5 月 16 日至 20 日，日内瓦" in zh
+    assert "2022 年 5 月 16 日至 20 日，日内瓦" in zh and "Geneva, May 16 to 20, 2022" in en
     assert "[后接附件一]" in zh and "[Annex I follows]" in en
 
 

@@ -262,15 +262,15 @@ def test_a_source_edited_in_the_xliff_is_refused(tracked, capsys):
 def test_malformed_xml_is_refused(tracked, capsys):
     path = export(tracked, capsys)
     text = path.read_text()
-    path.write_text(text.replace("<target>Geneva</target>", "<target>Geneva</targt>"))
-    _refused(tracked, path, capsys, line_of(path, "<target>Geneva</targt>"), "malformed XML")
+    path.write_text(text.replace("<target>Test Committee</target>", "<target>Test Committee</targt>"))
+    _refused(tracked, path, capsys, line_of(path, "<target>Test Committee</targt>"), "malformed XML")
 
 
 def test_an_xliff_that_breaks_the_schema_is_refused(tracked, capsys):
     path = export(tracked, capsys)
-    path.write_text(path.read_text().replace("<target>Geneva</target>",
-                                             "<target>Geneva</target><target>Genf</target>"))
-    _refused(tracked, path, capsys, line_of(path, "<target>Genf</target>"),
+    path.write_text(path.read_text().replace("<target>Test Committee</target>",
+                                             "<target>Test Committee</target><target>Comité d’essai</target>"))
+    _refused(tracked, path, capsys, line_of(path, "<target>Comité d’essai</target>"),
              "not valid XLIFF 2.0")
 
 
