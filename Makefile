@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all build check test setup system messages bench clean
+.PHONY: all build check test setup system messages bench lock clean
 
 all: build
 
@@ -23,11 +23,24 @@ setup: system $(VENV)/.installed
 system:
 	@scripts/ensure-system-packages.sh
 
-$(VENV)/.installed: pyproject.toml
+# The packages come from the lock file, the project itself without dependencies of its own.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolve the dependencies of pyproject.toml (newest versions allowed) into requirements.lock,
+# in a scratch environment so that the project's own is left as it is.
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet --upgrade pip
+	build/lock-venv/bin/pip install --quiet '.[test]'
+	{ sed -n '/^#/p' requirements.lock; build/lock-venv/bin/pip freeze --exclude rapporteur; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf build/lock-venv
 
 # Refresh the message catalogues after changing a template string.
 messages: setup

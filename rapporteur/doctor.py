@@ -16,6 +16,12 @@ from .build import Project
 from .outputs.fonts import language_fonts
 from .outputs.pdf import PDF_VARIANT, _library_version, _package_version
 
+KNOWN_CRASHES = {
+    # (library, version): what goes wrong, and where it is reported.
+    ("Pango", "1.56.4"): "WeasyPrint segfaults laying out some documents (Kozea/WeasyPrint#2507, "
+                         "#2623); install another Pango (1.56.3 or later than 1.56.4)",
+}
+
 
 def renderer() -> list[tuple[str, str]]:
     """WeasyPrint, Pango, HarfBuzz and the subsetter, as WeasyPrint itself loads them."""
@@ -40,7 +46,10 @@ def renderer() -> list[tuple[str, str]]:
 def diagnose(project: Project) -> str:
     lines = [f"rapporteur {_package_version('rapporteur')}, Python {platform.python_version()} "
              f"({sys.platform})", "", "renderer:"]
-    lines += [f"  {name:<16}{value}" for name, value in renderer()]
+    versions = renderer()
+    lines += [f"  {name:<16}{value}" for name, value in versions]
+    lines += [f"  warning: {name} {value}: {KNOWN_CRASHES[name, value]}"
+              for name, value in versions if (name, value) in KNOWN_CRASHES]
     stylesheet = project.theme.assets / "report.css"
     lines += ["", f"fonts of the PDF, per language ({stylesheet}):"]
     css = stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else ""

@@ -46,3 +46,13 @@ def test_doctor_prints_what_a_bug_report_needs(capsys):
                      "font subsetter  HarfBuzz", "zh: Noto Sans CJK SC (/",
                      "en: Liberation Sans (/", str(REPO / ".rapporteur-cache")):
         assert expected in out, expected
+
+
+def test_doctor_warns_of_a_pango_known_to_crash_weasyprint(capsys, monkeypatch):
+    import rapporteur.doctor as doctor
+    real = doctor.renderer
+    monkeypatch.setattr(doctor, "renderer", lambda: [
+        (name, "1.56.4" if name == "Pango" else value) for name, value in real()])
+    assert main(["--project", str(REPO), "doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "warning: Pango 1.56.4: WeasyPrint segfaults" in out and "#2507" in out
