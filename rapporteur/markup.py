@@ -108,6 +108,27 @@ def _space_han_and_latin(state: StateCore) -> None:
                 token.content = space_han_and_latin(token.content)
 
 
+# "--" and "---" standing alone (not in a longer run of hyphens) become an en and an em dash.
+_DASHES = ((re.compile(r"(?<!-)---(?!-)"), "\u2014"), (re.compile(r"(?<!-)--(?!-)"), "\u2013"))
+
+
+def _dashes(state: StateCore) -> None:
+    """Dashes typed as hyphens, outside bare URLs and autolinks, and nothing else.
+
+    markdown-it's own `replacements` also turns "(c)" into "©", "(r)" into "®", "(tm)" into "™"
+    and "+-" into "±": in an official text "(c)" is an item's letter (Recommendation 22), and
+    the typography may never change what a text says.
+    """
+    for block in state.tokens:
+        inside_url = 0
+        for token in block.children or []:
+            inside_url += token.type == "link_open" and token.info == "auto"
+            inside_url -= token.type == "link_close" and token.info == "auto"
+            if token.type == "text" and not inside_url and "--" in token.content:
+                for pattern, dash in _DASHES:
+                    token.content = pattern.sub(dash, token.content)
+
+
 def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
@@ -142,14 +163,16 @@ def _render_reference(self, tokens, index, options, env) -> str:
 
 
 def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
-    # The typographer gives curly quotes, dashes and ellipses ("..." -> "…"), the same in every
-    # language so far: Chinese uses the same curly quotes as English.
+    # The typographer gives curly quotes, the same in every language so far (Chinese uses the
+    # same curly quotes as English), and `_dashes` the dashes; nothing else is replaced.
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
-    md.enable(["replacements", "smartquotes"])
-    md.disable(["image", "html_inline", "html_block", "linkify"], ignoreInvalid=True)
+    md.enable(["smartquotes"])
+    md.disable(["image", "html_inline", "html_block", "linkify", "replacements"],
+               ignoreInvalid=True)
     md.inline.ruler.before("link", "footnote_ref", _footnote_reference)
     md.inline.ruler.before("link", "reference", _reference)
-    md.core.ruler.before("replacements", "bare_urls", _bare_urls)  # URLs keep their "--" and "..."
+    md.core.ruler.before("smartquotes", "bare_urls", _bare_urls)  # URLs keep their "--"
+    md.core.ruler.after("bare_urls", "dashes", _dashes)
     md.core.ruler.push("space_han_and_latin", _space_han_and_latin)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("link_open", _render_link_open)

@@ -157,6 +157,12 @@ class EndMarkers(Model):
     document: Localized
 
 
+class PrintOptions(Model):
+    # "Cited in paragraphs N" under each annex row: the site's way back to the text. The
+    # document as issued has no such lines, so the PDF for circulation leaves them out.
+    cited_in: bool = False
+
+
 class ReportFile(Model):
     languages: Annotated[list[LanguageSpec], Field(min_length=1, max_length=MAX_LANGUAGES)]
     source: Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]  # the original's language
@@ -165,6 +171,7 @@ class ReportFile(Model):
     glossary: str | None = None
     annexes: AnnexFiles
     end_markers: EndMarkers
+    print: PrintOptions = PrintOptions()
 
 
 class Item(Model):
@@ -265,7 +272,7 @@ class GlossaryFile(Model):
     terms: list[dict[str, str | dict[str, list[str]]]]
 
 
-SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DocumentHeader, AnnexFiles,
+SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DocumentHeader, AnnexFiles, PrintOptions,
                                          EndMarkers, ReportFile, Item, ParagraphBlock,
                                          HeadingBlock, SectionFile, ExpectedResult, ResultsFile,
                                          Recommendation, RecommendationsFile, ProjectGroup,

@@ -234,6 +234,8 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         locale=spec.locale,
         medium=medium,
         part=part,
+        # The annexes' "Cited in paragraphs N": on screen always, in print if the report asks.
+        show_cited_in=medium == "screen" or document.print_options.cited_in,
         t=renderer.inline,
         tb=renderer.blocks,
         plain=renderer.plain,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import DocumentHeader, LanguageSpec, ParagraphBlock
+from .model import DocumentHeader, LanguageSpec, ParagraphBlock, PrintOptions
 from .numerals import format_number
 from .markup import footnote_ids
 from .references import body_references
@@ -148,6 +148,7 @@ class Document:
     end_of_document: Localized
     draft: bool = False  # built with placeholders for missing or stale translations
     citations: tuple[Citation, ...] = ()  # in reading order
+    print_options: PrintOptions = PrintOptions()
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -234,7 +235,8 @@ def resolve_document(content: ValidContent) -> Document:
                         for group in content.projects.groups])
     markers = content.report.end_markers
     return Document(languages, content.report.document, sections, annex_i, annex_ii,
-                    markers.body, markers.document, citations=citations)
+                    markers.body, markers.document, citations=citations,
+                    print_options=content.report.print)
 
 
 def _citations(content: ValidContent) -> tuple[Citation, ...]:
