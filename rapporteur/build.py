@@ -159,8 +159,11 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     options = {"languages": sorted(languages) if languages else None, "formats": sorted(formats),
                "strict": strict, "draft": draft, "keep_print_html": keep_print_html}
     folders = [project.content, project.theme.templates, project.theme.locales]
+    # A preview leaves some files out (the search index): it may not clear their folders.
+    owned = [] if preview else [output / folder for name in formats
+                                for folder in REGISTRY[name].owned_folders]
     key = inputs_key(folders, options) if not preview else None
-    current = current_build(output, key) if key and use_cache else None
+    current = current_build(output, key, owned) if key and use_cache else None
     if current:
         return BuildResult(None, [OutputFile(file.path, file.format, "up to date", False, 0.0)
                                   for file in current.files], [], current.warnings)
@@ -187,15 +190,16 @@ def build_report(project: Project, output: Path, languages: Iterable[str] | None
     for path, (name, _) in jobs.items():
         files[path] = (name, results[path].data, results[path].seconds)
         sources[path] = results[path].source
-    # A preview leaves some files out (the search index): it may not clear their folders.
-    owned = [] if preview else [output / folder for name in formats
-                                for folder in REGISTRY[name].owned_folders]
     with output_lock(output):
         written = set(write({path: data for path, (_, data, _) in files.items()}, owned))
         # Recorded only if no input changed while the build read them.
         if key and inputs_key(folders, options) == key:
             write_record(output, key, {path: (name, data) for path, (name, data, _)
-                                       in files.items()}, owned, warnings)
+                                       in files.items()}, warnings)
+    if cache and cache.warning:
+        # The machine's, not the content's: shown, but not recorded with the content's warnings.
+        warnings = [*warnings, Problem(project.cache, None, None, cache.warning,
+                                       severity="warning")]
     return BuildResult(document, [
         OutputFile(path, name, sources.get(path, "built"), path in written, seconds,
                    results[path].rendered_parts if path in results else ())

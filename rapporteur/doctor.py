@@ -70,6 +70,8 @@ def _languages(project: Project) -> list[str]:
 def _cache(folder: Path | None) -> str:
     if folder is None:
         return "none (this project is built without a cache)"
+    if folder.is_symlink():
+        return f"{folder} (a symbolic link: not used, builds run without a cache)"
     if not folder.is_dir():
         return f"{folder} (empty: nothing rendered yet)"
     entries = [path for path in folder.iterdir() if path.is_file()]

@@ -39,9 +39,13 @@ class Problem:
         path = self.file
         if root is not None:
             try:
-                path = self.file.resolve().relative_to(root.resolve())
-            except (ValueError, OSError):
-                pass
+                # As named first: a link (the render cache's folder, say) is named, not its target.
+                path = self.file.relative_to(root)
+            except ValueError:
+                try:
+                    path = self.file.resolve().relative_to(root.resolve())
+                except (ValueError, OSError):
+                    pass
         parts = [str(path)]
         if self.line is not None:
             parts.append(str(self.line))

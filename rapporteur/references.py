@@ -32,6 +32,12 @@ from .validate import ValidContent, paragraph_texts
 KINDS = ("rec", "project")
 
 _NUMBERS = re.compile(r"^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$")
+# Bounds checked before a number is converted or an id compared: a recommendation number is at
+# most 999 and an id at most 80 characters (model.py), so anything far longer is a mistake, told
+# at once. Without them a 5,000-digit number stopped the build in int() (Python refuses to
+# convert more than 4,300 digits) and a long id was compared with every id for a suggestion.
+_LONGEST_NUMBER = 12  # digits: "{rec:1-999999999999}" is still "there is no recommendation …"
+_LONGEST_ID = 80
 
 
 class ReferenceSyntaxError(ValueError):
@@ -72,8 +78,13 @@ def parse_reference(kind: str, value: str) -> Reference:
     value = value.strip()
     if kind == "project":
         project_id, bar, text = value.partition("|")
+        if len(project_id.strip()) > _LONGEST_ID:
+            raise ReferenceSyntaxError(
+                f"'{{project:{_shown(project_id.strip())}}}' is too long for a project id",
+                f"a project id has at most {_LONGEST_ID} characters: use the id from "
+                "projects.yaml")
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", project_id.strip()):
-            raise ReferenceSyntaxError(f"'{{project:{value}}}' does not name a project id",
+            raise ReferenceSyntaxError(f"'{{project:{_shown(value)}}}' does not name a project id",
                                        "write {project:ID} with the id from projects.yaml")
         if bar and not text.strip():
             raise ReferenceSyntaxError("the words after '|' are empty",
@@ -81,22 +92,32 @@ def parse_reference(kind: str, value: str) -> Reference:
         return Reference("project", id=project_id.strip(), text=text.strip() if bar else None)
     compact = re.sub(r"\s+", "", value)
     if not _NUMBERS.match(compact):
-        raise ReferenceSyntaxError(f"'{{rec:{value}}}' is not a list of recommendation numbers",
-                                   "write numbers and ranges separated by commas, "
+        raise ReferenceSyntaxError(f"'{{rec:{_shown(value)}}}' is not a list of recommendation "
+                                   "numbers", "write numbers and ranges separated by commas, "
                                    "e.g. {rec:13,14,17} or {rec:13-17}")
     spans: list[tuple[int, int]] = []
     for part in compact.split(","):
         first, dash, last = part.partition("-")
+        longest = max(first, last, key=len)
+        if len(longest) > _LONGEST_NUMBER:
+            raise ReferenceSyntaxError(
+                f"'{_shown(longest)}' ({len(longest)} digits) is too long for a recommendation "
+                "number", "write the number of a recommendation of Annex I, e.g. {rec:13}")
         span = (int(first), int(last or first))
         if dash and span[1] <= span[0]:
             raise ReferenceSyntaxError(f"the range '{part}' does not go upwards",
                                        "write a range from the lower number to the higher")
         # Compared span by span, never expanded: {rec:1-999999999} costs nothing to reject.
         if spans and span[0] <= spans[-1][1]:
-            raise ReferenceSyntaxError(f"'{{rec:{value}}}' repeats or reorders numbers",
+            raise ReferenceSyntaxError(f"'{{rec:{_shown(value)}}}' repeats or reorders numbers",
                                        "list each recommendation once, in increasing order")
         spans.append(span)
     return Reference("rec", spans=tuple(spans))
+
+
+def _shown(written: str, limit: int = 40) -> str:
+    """`written` as a message quotes it: cut after `limit` characters (the excerpt shows more)."""
+    return written if len(written) <= limit else written[:limit] + "…"
 
 
 def text_references(text: str) -> list[Reference]:
@@ -256,7 +277,8 @@ def _check_mentions(content: ValidContent, source: SourceFile, location: Locatio
         where = location + (language,)
         for mention in plain_mentions(value):
             problems.append(_problem(
-                source, where, mention, f"'{mention}' names a recommendation in plain text",
+                source, where, mention, f"'{_shown(mention)}' names a recommendation in plain "
+                "text",
                 "write it as a reference, e.g. {rec:13} or {rec:13,14,17}, so that it links "
                 "to Annex I", severity="warning"))
         runs = "\n".join(plain_runs(value))  # a title within one run of text

@@ -85,9 +85,16 @@ class _Renderer:
         reference = parse_reference(kind, value)
         if reference.kind == "project":
             project = self.document.annex_ii.project(reference.id)
-            # Typeset like any text (quotes, spacing), but inside the reference's own link.
-            words = render_inline(reference.text or project.title[self.language],
-                                  lambda footnote_id: "", rewrite_link=lambda href: None)
+            if reference.text is not None:
+                # The author's own words are shown as written (docs/cross-references.md): no
+                # Markdown, no curly quotes, no added spaces. They often quote the source's
+                # name for the project, marks and all.
+                words = html.escape(reference.text, quote=False)
+            else:
+                # The title is a text of the annex data: typeset like any (quotes, spacing),
+                # but inside the reference's own link.
+                words = render_inline(project.title[self.language], lambda footnote_id: "",
+                                      rewrite_link=lambda href: None)
             return str(self.reference_macros.project(project, Markup(words)))
         return str(self.reference_macros.recommendations(reference))
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from rapporteur.outputs.data import ANNEX_I_COLUMNS, ANNEX_II_COLUMNS
+from rapporteur.outputs.data import ANNEX_I_COLUMNS, ANNEX_II_COLUMNS, spreadsheet_safe
 
 LANGUAGES = ("zh", "en")
 RECOMMENDATION = {"zh": "建议{}", "en": "Recommendation{}"}
@@ -105,17 +105,58 @@ def test_csv_holds_what_json_holds(data, language):
     annex_i = data[language, "annex-1", "csv"]
     assert tuple(annex_i[0]) == ANNEX_I_COLUMNS
     assert annex_i[1:] == [
-        [str(rec["number"]), "yes" if rec["immediate"] else "no", rec["text"], result["code"],
-         result["label"], result["text"], " ".join(map(str, rec["cited_in"]))]
+        [spreadsheet_safe(cell) for cell in
+         (str(rec["number"]), "yes" if rec["immediate"] else "no", rec["text"], result["code"],
+          result["label"], result["text"], " ".join(map(str, rec["cited_in"])))]
         for rec in data[language, "annex-1", "json"]["recommendations"]
         for result in rec["results"]]
     annex_ii = data[language, "annex-2", "csv"]
     assert tuple(annex_ii[0]) == ANNEX_II_COLUMNS
     assert annex_ii[1:] == [
-        [group["status"], group["title"], str(number), project["id"], project["title"],
-         " ".join(map(str, project["cited_in"]))]
+        [spreadsheet_safe(cell) for cell in
+         (group["status"], group["title"], str(number), project["id"], project["title"],
+          " ".join(map(str, project["cited_in"])))]
         for group in data[language, "annex-2", "json"]["groups"]
         for number, project in enumerate(group["projects"], start=1)]
+
+
+FORMULAS = {  # what the tiny report's English annex data says, each a formula to a spreadsheet
+    "recommendation": "=1+2",
+    "result": "+cmd|/C calc!A0",
+    "group": "-2+3+cmd|/C calc!A0",
+    "project": "@SUM(1+1)*cmd|/C calc!A0",
+}
+
+
+def test_texts_that_read_as_formulas_are_text_in_the_csv_and_exact_in_the_json(tiny):
+    tiny.replace("data/recommendations.yaml", "en: The first recommendation.",
+                 f"en: '{FORMULAS['recommendation']}'")
+    tiny.replace("data/results.yaml", "en: The first result.", f"en: '{FORMULAS['result']}'")
+    tiny.replace("data/projects.yaml", "en: Completed projects", f"en: '{FORMULAS['group']}'")
+    tiny.replace("data/projects.yaml", "en: Project A", f"en: '{FORMULAS['project']}'")
+    tiny.build(formats=["data"])
+    folder = tiny.output / "data"
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with open(folder / name, encoding="utf-8-sig", newline="") as stream:
+            return list(csv.DictReader(stream))
+
+    annex_i, annex_ii = rows("test-1-1.en.annex-1.csv"), rows("test-1-1.en.annex-2.csv")
+    quoted = {name: "'" + text for name, text in FORMULAS.items()}
+    assert [row["recommendation_text"] for row in annex_i][:2] == [quoted["recommendation"]] * 2
+    assert annex_i[0]["result_text"] == quoted["result"]
+    assert annex_ii[0]["group_title"] == quoted["group"]
+    assert annex_ii[0]["project"] == quoted["project"]
+    # Texts that only hold such characters further in are left alone.
+    assert annex_i[2]["recommendation_text"].startswith("The second recommendation shall:\n- ")
+    assert annex_ii[1]["project"] == "Project B"
+    records_i = json.loads((folder / "test-1-1.en.annex-1.json").read_text(encoding="utf-8"))
+    records_ii = json.loads((folder / "test-1-1.en.annex-2.json").read_text(encoding="utf-8"))
+    first = records_i["recommendations"][0]
+    assert first["text"] == FORMULAS["recommendation"]
+    assert first["results"][0]["text"] == FORMULAS["result"]
+    assert records_ii["groups"][0]["title"] == FORMULAS["group"]
+    assert records_ii["groups"][0]["projects"][0]["title"] == FORMULAS["project"]
 
 
 def test_the_languages_hold_the_same_links_and_items(data):

@@ -172,6 +172,19 @@ def test_the_authors_words_are_text_not_html(tiny, html_name):
     assert "&lt;b&gt;甲&lt;/b&gt; &amp; 乙" in html and "<b>甲" not in html
 
 
+def test_the_authors_words_are_shown_as_written(tiny, html_name):
+    """Not Markdown (no emphasis), not typeset (no curly quotes, dashes, ellipsis or spaces
+    between Chinese and Latin letters): what docs/cross-references.md promises."""
+    words = {"zh": "*甲*与'乙'--丙...Z", "en": "the _first_ 'A' -- project..."}
+    cite(tiny, f"见{{project:project-a|{words['zh']}}}。",
+         f"See {{project:project-a|{words['en']}}}.")
+    tiny.build(formats=["html"])
+    for language, written in words.items():
+        elements = Elements(html_name(language).read_text(encoding="utf-8"))
+        assert written in elements.text["para-2"]
+        assert elements.links["para-2"] == ["#project-project-a"]
+
+
 def test_a_reference_in_code_is_text(tiny, html_name):
     cite(tiny, "写作 `{rec:9}`。", "Written `{rec:9}`.")
     tiny.build(formats=["html"])
@@ -217,6 +230,12 @@ def test_a_misspelt_project_fails_at_its_place_with_a_suggestion(tiny, capsys):
     ("{recs:1}", "unknown kind of reference '{recs:…}'", "did you mean '{rec:…}'?"),
     ("{projekt:project-a}", "unknown kind of reference", "did you mean '{project:…}'?"),
     ("{project:project-a|}", "the words after '|' are empty", "remove the '|'"),
+    # Bounded before they are converted: int() refuses more than 4,300 digits (exit 3 before).
+    ("{rec:" + "0" * 5000 + "1}", "'0000000000000000000000000000000000000000…' (5001 digits) "
+     "is too long for a recommendation number", "e.g. {rec:13}"),
+    ("{rec:1," + "9" * 5000 + "}", "(5000 digits) is too long", "e.g. {rec:13}"),
+    ("{rec:1-" + "9" * 4000 + "}", "(4000 digits) is too long", "e.g. {rec:13}"),
+    ("{project:" + "a" * 5000 + "}", "is too long for a project id", "at most 80 characters"),
 ])
 def test_a_bad_reference_is_an_error_at_its_place(tiny, written, message, hint):
     cite(tiny, f"见{written}。", f"See {written}.")

@@ -3,7 +3,8 @@
 The schema is documented in docs/site.md and versioned by the `schema` field of the JSON files:
 a column or key is only ever added, never renamed or removed, without a new version. Texts are
 plain text (the Markdown rendered, then stripped of its tags), footnote calls left out, so a
-spreadsheet shows what the PDF's reader reads.
+spreadsheet shows what the PDF's reader reads. A CSV cell that a spreadsheet would take for a
+formula starts with a "'" (`spreadsheet_safe`); the JSON holds the texts exactly.
 """
 
 from __future__ import annotations
@@ -136,10 +137,27 @@ def _json(records: dict) -> bytes:
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# What a spreadsheet program takes for the start of a formula, so that a text such as
+# "=HYPERLINK(…)" or "@SUM(…)" would run when the CSV is opened. OWASP's "CSV Injection" page
+# lists exactly these first characters, and its remedy is a single quote before the cell, which
+# spreadsheets read as "this is text" (and do not show). Followed precisely: only the first
+# character counts (a cell that starts with a space is text to a spreadsheet), and the other
+# half of OWASP's advice, quoting cells that hold a separator or a quote and doubling quotes, is
+# what the csv module does. The JSON keeps every text exactly as it is.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A CSV cell as a spreadsheet may open it: a text starting like a formula gets a "'"."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _csv(columns: tuple[str, ...], rows: list[tuple]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     # With a byte order mark, spreadsheet programs read the file as UTF-8 (Chinese intact).
     return buffer.getvalue().encode("utf-8-sig")
