@@ -395,7 +395,7 @@ def test_html_links_every_citation_both_ways(pages, cited, real_build, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_pdf_links_every_citation_both_ways(real_build, cited, lang):
+def test_pdf_links_every_citation_to_its_annex_row(real_build, cited, lang):
     output, _ = real_build
     reader = PdfReader(output / f"cdip-28-2.{lang}.pdf")
     destinations = reader.named_destinations
@@ -412,11 +412,11 @@ def test_pdf_links_every_citation_both_ways(real_build, cited, lang):
     for target, citing in cited.items():
         assert target in page_of and page_of[target] >= first_annex_page, target
         assert f"{target}" in linked_to, target
-        # the back-links stand on the row's own page (or the next, for a row split by a break)
-        back = {name for number in (page_of[target], page_of[target] + 1)
-                for name in links.get(number, set()) if name.startswith("para-")}
-        assert {f"para-{number}" for number in citing} <= back, target
         assert all(page_of[f"para-{number}"] < first_annex_page for number in citing)
+    # The annexes link nowhere back: the document as issued has no "Cited in" lines
+    # (test_fidelity.py prints them when the report asks).
+    assert not {name for number, names in links.items() if number >= first_annex_page
+                for name in names if name.startswith("para-")}
 
 
 def test_a_reader_follows_a_reference_and_comes_back(browser_page, site, cited):
