@@ -2,16 +2,21 @@
 
 Export writes, for one target language, a <file> per content file and a <unit> per text unit
 (id: its place in the file, "blocks.3.paragraph"), carrying the fingerprint of the source text
-it shows, notes with the unit's place, the glossary terms it uses and, for a stale unit, the
-previous translation. Inline Markdown becomes protected codes (inline.py): footnote references,
-cross-references and URLs as <ph canDelete="no">, links and emphasis as <pc> whose start and
-end (the URL) stay in <originalData>, symbols and years as <mrk translate="no">.
+it shows (and of the translation it shows as target, if any), notes with the unit's place, the
+glossary terms it uses and, for a stale unit, the previous translation. Inline Markdown becomes
+protected codes (inline.py): footnote references, cross-references and URLs as
+<ph canDelete="no">, links and emphasis as <pc> whose start and end (the URL) stay in
+<originalData>, symbols and years as <mrk translate="no">.
 
-Import is all or nothing, like build: the file must parse and (2.0) be valid against the OASIS
-core schema, name the report's languages, content files and units, carry the source
-fingerprints the content still has, and keep every protected code exactly once; the merged
-content must then pass validation and parity. Only then are the translations written into the
-YAML (yamledit.py) and stamped. Every refusal points at the XLIFF file's line.
+Import trusts the returned file with words only. It is all or nothing, like build: the file
+must be a small, well-formed XLIFF without DOCTYPE (2.0: valid against the OASIS core schema),
+name the report's languages in every place it gives them, the report's content files and units
+(each once), carry the source fingerprints the content still has, and use the source's codes
+by id, each once, start and end paired. Every code is rebuilt from the export's (its data is
+never read from the file); the translation must then have the links, references and footnote
+calls of its source, as the renderer reads them, and the merged content must pass every check
+of `rapporteur check`. Only then are the translations written into the YAML (yamledit.py) and
+stamped. Every refusal points at the XLIFF file's line, or at the content file after the merge.
 
 lxml builds and reads all XML; no XML is written as strings.
 """
@@ -208,6 +213,10 @@ def _export_unit(container: etree._Element, unit: Unit, language: str, languages
     if version == "1.2":
         element.set(XML_SPACE, "preserve")
     element.set(f"{{{OURS}}}fingerprint", fingerprint(unit.texts[languages.source]))
+    if with_target:
+        # What the target shows: a target returned as shown was left alone by the translator,
+        # and must not undo a newer translation (another import, an edit) made since.
+        element.set(f"{{{OURS}}}shown", fingerprint(unit.texts[language]))
     notes = _notes(unit, language, unit_state, languages, terms, root)
     if version == "2.0":
         notes_element = etree.SubElement(element, f"{{{ns}}}notes")
@@ -248,7 +257,8 @@ def _export_unit(container: etree._Element, unit: Unit, language: str, languages
 # dataRef, ctype, the text inside a 1.2 <ph>, and <originalData> are the translator's to break,
 # never to change what lands.
 
-MAX_XLIFF_BYTES = 64 * 1024 * 1024  # an export of the whole 8 MB of content, notes and all
+# The sample's export is 1.6 times the size of its content, which may be 8 MB in all.
+MAX_XLIFF_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -277,6 +287,7 @@ class ReturnedUnit:
     unit_id: str
     element: etree._Element
     fingerprint: str | None
+    shown: str | None  # the fingerprint of the translation the export showed as target
     source: tuple[_Part, ...]
     source_element: etree._Element
     target: tuple[_Part, ...] | None
@@ -422,26 +433,26 @@ def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
             raise _Refusal(part, f"unit '{unit_id}': this <{_local(part)}> says xml:lang "
                            f"'{given}', the file '{expected}'", "one file, one language pair")
     return ReturnedUnit(file, unit_id, element, element.get(f"{{{OURS}}}fingerprint"),
+                        element.get(f"{{{OURS}}}shown"),
                         _parts(source, version), source,
                         _parts(target, version) if target is not None else None, target)
 
 
+# The codes a returned file may use, by version: standalone, paired around words, and the
+# start and end codes that pair by an id (1.2 <bpt>/<ept>, <bx>/<ex>; 2.0 <sc>/<ec>).
+_STANDALONE = {"2.0": ("ph",), "1.2": ("ph", "x")}
+_AROUND = {"2.0": "pc", "1.2": "g"}
+_STARTS = {"2.0": ("sc",), "1.2": ("bpt", "bx")}
+_ENDS = {"2.0": ("ec",), "1.2": ("ept", "ex")}
+
+
 def _parts(element: etree._Element, version: str) -> tuple[_Part, ...]:
-    """Text and codes of a source or target; start and end codes paired, or refused."""
+    """Text and codes of a source or target (or of a code around words): each code by its id
+    only, start and end codes paired into one, or refused."""
     found: list[_Part] = []
-    # Start codes waiting for their end (1.2 <bpt>/<ept>, <bx>/<ex>; 2.0 <sc>/<ec>): the
-    # key that pairs them, the code, and the parts before it.
+    # Start codes waiting for their end: the key that pairs them, the code, the parts after it.
     opened: list[tuple[str, etree._Element, list[_Part]]] = []
-    _collect(element, version, found, opened)
-    if opened:
-        _, start, _ = opened[-1]
-        raise _Refusal(start, f"the start code {start.get('id')} has no end code",
-                       "keep each code's start and end, in this order")
-    return tuple(found)
 
-
-def _collect(element: etree._Element, version: str, found: list[_Part],
-             opened: list[tuple[str, etree._Element, list[_Part]]]) -> None:
     def add(part: _Part) -> None:
         current = opened[-1][2] if opened else found
         if isinstance(part, str) and current and isinstance(current[-1], str):
@@ -449,48 +460,38 @@ def _collect(element: etree._Element, version: str, found: list[_Part],
         elif part != "":
             current.append(part)
 
-    def close(key: str | None, end: etree._Element) -> None:
-        if not opened or opened[-1][0] != key:
-            raise _Refusal(end, f"the end code {key} closes no start code opened before it",
-                           "keep each code's start and end, in this order")
-        _, start, inside = opened.pop()
-        add(_Paired(_code_id(start), start, tuple(inside)))
-
     add(element.text or "")
     for child in element:
         name = _local(child)
-        standalone = {"2.0": ("ph",), "1.2": ("ph", "x")}[version]
-        starts = {"2.0": ("sc",), "1.2": ("bpt", "bx")}[version]
         if not name:
             pass  # a comment or processing instruction: its tail still counts
-        elif name in standalone:
+        elif name in _STANDALONE[version]:
             add(_Standalone(_code_id(child), child))  # a 1.2 <ph>'s text is not read
-        elif name in ("pc", "g") and name == ("pc" if version == "2.0" else "g"):
-            inside: list[_Part] = []
-            _collect(child, version, inside, [])
-            add(_Paired(_code_id(child), child, tuple(inside)))
-        elif name in starts:
+        elif name == _AROUND[version]:
+            add(_Paired(_code_id(child), child, _parts(child, version)))
+        elif name in _STARTS[version]:
             opened.append((_pairing_key(child), child, []))
-        elif name == "ec" and version == "2.0":
-            close(child.get("startRef"), child)
-        elif name in ("ept", "ex") and version == "1.2":
-            close(_pairing_key(child), child)
+        elif name in _ENDS[version]:
+            key = child.get("startRef") if name == "ec" else _pairing_key(child)
+            if not opened or opened[-1][0] != key:
+                raise _Refusal(child, f"the end code {key} closes no start code opened before "
+                               "it", "keep each code's start and end, in this order")
+            _, start, inside = opened.pop()
+            add(_Paired(_code_id(start), start, tuple(inside)))
         elif name == "mrk":
-            _collect_into(child, version, add, opened)
+            for part in _parts(child, version):  # a marker's words belong to the text
+                add(part)
         elif name == "cp" and version == "2.0":
             add(_character(child))
         else:
             raise _Refusal(child, f"<{name}> is not supported in a translation",
                            "use the codes of the source only")
         add(child.tail or "")
-
-
-def _collect_into(mark: etree._Element, version: str, add, opened) -> None:
-    """A marker's words belong to the text around it: only its inside is read."""
-    inside: list[_Part] = []
-    _collect(mark, version, inside, [])
-    for part in inside:
-        add(part)
+    if opened:
+        _, start, _ = opened[-1]
+        raise _Refusal(start, f"the start code {start.get('id')} has no end code",
+                       "keep each code's start and end, in this order")
+    return tuple(found)
 
 
 def _code_id(element: etree._Element) -> str:
@@ -564,10 +565,11 @@ def import_xliff(path: Path, loaded: LoadedContent, languages: Languages,
         language = _language(returned, languages)
     except _Refusal as refusal:
         raise ContentError([returned.reader.problem(refusal.element, refusal.message)]) from None
+    all_units = units(loaded, languages)
     by_name: dict[str, dict[str, Unit]] = {}
-    for unit in units(loaded, languages):
+    for unit in all_units:
         by_name.setdefault(relative_name(unit.file, loaded.root), {})[unit.id] = unit
-    tracked = is_tracked(units(loaded, languages))
+    tracked = is_tracked(all_units)
     problems: list[Problem] = []
     edits: list[Edit] = []
     seen_units: set[tuple[Path, tuple]] = set()
@@ -645,7 +647,8 @@ def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
             raise _Refusal(returned.target_element, f"unit '{unit_id}': protected code "
                            f"{code_id} was deleted",
                            "put it back: footnote references, links and URLs must stay")
-    if normalize(text) == normalize(unit.texts.get(language, "")):
+    if normalize(text) == normalize(unit.texts.get(language, "")) or \
+            fingerprint(text) == returned.shown:
         return None  # unchanged: leave the YAML (and its stamp) as it is
     bad = forbidden_character(text)
     if bad:
