@@ -320,7 +320,7 @@ class _Reader:
     def problem(self, element: etree._Element | None, message: str,
                 hint: str | None = None) -> Problem:
         if element is None or element.sourceline is None:
-            return Problem(self.path, 1 if element is not None else None, None, message, hint)
+            return Problem(self.path, None, None, message, hint)
         line = element.sourceline
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         name = etree.QName(element).localname if isinstance(element.tag, str) else ""
