@@ -455,3 +455,27 @@ def test_a_1_2_link_as_g_lands_with_the_exported_url_and_a_code_of_another_kind_
     path.write_text(path.read_text().replace(exported, '<x id="1"/>THE SITE'))
     _refused(tracked, path, capsys, line_of(path, '<x id="1"/>THE SITE'),
              "code 1 stands for a link or emphasis around words")
+
+
+def test_a_second_target_in_a_1_2_unit_is_refused_not_ignored(tracked, capsys):
+    path = export(tracked, capsys, "--version", "1.2")
+    text = path.read_text()
+    shown = '<target state="translated">Geneva</target>'
+    assert text.count(shown) == 1
+    path.write_text(text.replace(shown, shown + '<target state="translated">Genf</target>'))
+    _refused(tracked, path, capsys, line_of(path, '<trans-unit id="document.place"'),
+             "unit 'document.place' has 1 sources and 2 targets")
+
+
+def test_units_in_a_group_are_imported_not_skipped(tracked, capsys):
+    path = export(tracked, capsys, "--version", "1.2")
+    tree = etree.parse(str(path)).getroot()
+    ns = {"x": XLIFF_1}
+    body = tree.find("x:file[@original='report.yaml']/x:body", ns)
+    group = etree.SubElement(body, f"{{{XLIFF_1}}}group", id="g1")
+    place = body.find("x:trans-unit[@id='document.place']", ns)
+    group.append(place)
+    place.find("x:target", ns).text = "GENEVA"
+    save(tree, path)
+    _imported(tracked, path, capsys)
+    assert "en: GENEVA" in tracked.read(PLACE)

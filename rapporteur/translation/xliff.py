@@ -408,7 +408,8 @@ def _read_tree(tree: etree._Element, path: Path, reader: _Reader) -> ReturnedFil
     source_language, language = languages.values()
     found = []
     for file in files:
-        for element in file.iterfind("x:unit" if version == "2.0" else "x:body/x:trans-unit",
+        # Units in <group>s too: a tool that grouped them must not have them skipped.
+        for element in file.iterfind(".//x:unit" if version == "2.0" else ".//x:trans-unit",
                                      ns):
             found.append(_read_unit(file.get("original"), element, version, ns,
                                     source_language, language))
@@ -423,10 +424,15 @@ def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
         raise _Refusal(element, f"unit '{unit_id}' was split into several segments",
                        "join the segments again: a unit is translated as a whole")
     container = element.find("x:segment", ns) if version == "2.0" else element
-    source = container.find("x:source", ns)
-    if source is None:
-        raise _Refusal(element, f"unit '{unit_id}' has no source")
-    target = container.find("x:target", ns)
+    for ignorable in element.iterfind("x:ignorable", ns):
+        if "".join(ignorable.itertext()).strip():
+            raise _Refusal(ignorable, f"unit '{unit_id}' has words outside its segment",
+                           "join them to the segment: a unit is translated as a whole")
+    sources, targets = container.findall("x:source", ns), container.findall("x:target", ns)
+    if len(sources) != 1 or len(targets) > 1:
+        raise _Refusal(element, f"unit '{unit_id}' has {len(sources)} sources and "
+                       f"{len(targets)} targets", "a unit has one source and at most one target")
+    source, target = sources[0], targets[0] if targets else None
     for part, expected in ((source, source_language), (target, language)):
         given = part.get(XML_LANG) if part is not None else None
         if given is not None and given != expected:
