@@ -479,3 +479,20 @@ def test_units_in_a_group_are_imported_not_skipped(tracked, capsys):
     save(tree, path)
     _imported(tracked, path, capsys)
     assert "en: GENEVA" in tracked.read(PLACE)
+
+
+def test_an_import_that_would_grow_the_content_past_its_limit_is_refused(tracked, capsys,
+                                                                          monkeypatch):
+    from rapporteur import load
+
+    total = sum(len(data) for name, data in snapshot(tracked.content).items()
+                if name.endswith(".yaml"))
+    monkeypatch.setattr(load, "MAX_TOTAL_BYTES", total + 10)
+    monkeypatch.setattr(xliff, "MAX_TOTAL_BYTES", total + 10, raising=False)
+    path = export(tracked, capsys)
+    path.write_text(path.read_text().replace("<target>Geneva</target>",
+                                             f"<target>Geneva{' and Geneva' * 10}</target>"))
+    before = snapshot(tracked.content)
+    code, _, err = tracked.run("xliff", "import", str(path), capsys=capsys)
+    assert code == 1 and "after the import the content would be" in err, err
+    assert snapshot(tracked.content) == before

@@ -31,8 +31,8 @@ from typing import Callable, Union
 from lxml import etree
 
 from ..errors import ContentError, Problem
-from ..load import (MAX_FILE_BYTES, LoadedContent, SourceFile, forbidden_character,
-                    parse_yaml, read_confined)
+from ..load import (MAX_FILE_BYTES, MAX_TOTAL_BYTES, LoadedContent, SourceFile,
+                    forbidden_character, parse_yaml, read_confined)
 from ..markup import protected_marks
 from ..parity import Term, comparable_url, terms_used
 from .fingerprint import fingerprint, normalize
@@ -725,6 +725,11 @@ def _check_merged(loaded: LoadedContent, outputs: dict[Path, bytes],
             merged[path] = parse_yaml(path, data)
         except ContentError as error:
             problems += error.problems
+    total = sum(len(outputs.get(file.path, file.raw)) for file in _files(loaded))
+    if total > MAX_TOTAL_BYTES:
+        problems.append(Problem(loaded.report.path, None, None, f"after the import the content "
+                                f"would be {total:,} bytes, more than the {MAX_TOTAL_BYTES:,} "
+                                "allowed in all", "check that nothing was pasted by mistake"))
     if not problems:
         try:
             check_merged(_replaced(loaded, merged))
@@ -733,6 +738,11 @@ def _check_merged(loaded: LoadedContent, outputs: dict[Path, bytes],
     if problems:
         raise ContentError([replace(problem, message=f"after the import: {problem.message}")
                             for problem in problems])
+
+
+def _files(loaded: LoadedContent) -> list[SourceFile]:
+    return [loaded.report, *loaded.body, *([loaded.glossary] if loaded.glossary else []),
+            loaded.results, loaded.recommendations, loaded.projects]
 
 
 def _replaced(loaded: LoadedContent, new: dict[Path, SourceFile]) -> LoadedContent:
