@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Literal
 
 from .errors import ContentError, Problem, UsageError
-from .load import load_content
+from .load import LoadedContent, load_content
 from .outputs import REGISTRY, BuildContext
 from .outputs.base import AssembledJob, RenderJob
 from .outputs.cache import RenderCache
@@ -96,7 +96,12 @@ def check_report(project: Project, strict: bool = False, draft: bool = False,
 def prepare_report(project: Project, strict: bool = False, draft: bool = False
                    ) -> tuple[ValidContent, Document, list[Problem]]:
     """What rendering needs: the content loaded, validated, its references known, resolved."""
-    loaded = load_content(project.content)
+    return prepare_loaded(load_content(project.content), project, strict, draft)
+
+
+def prepare_loaded(loaded: LoadedContent, project: Project, strict: bool = False,
+                   draft: bool = False) -> tuple[ValidContent, Document, list[Problem]]:
+    """`prepare_report` on content already loaded (an import checks its merged content so)."""
     if draft:
         loaded = with_placeholders(loaded)
     content = validate_content(loaded)
@@ -107,6 +112,16 @@ def prepare_report(project: Project, strict: bool = False, draft: bool = False
         _stop_on_errors(problems + _review(content, project, draft), strict)
     document = resolve_document(content)
     return content, (replace(document, draft=True) if draft else document), problems
+
+
+def check_loaded(loaded: LoadedContent, project: Project) -> list[Problem]:
+    """Every check `check` runs, on content already loaded; raises ContentError on any error.
+
+    `xliff import` runs it on the content as the import would leave it, so that an import never
+    leaves content that `check` refuses.
+    """
+    content, _, warnings = prepare_loaded(loaded, project)
+    return warnings + review_report(content, project)
 
 
 def review_report(content: ValidContent, project: Project, strict: bool = False,

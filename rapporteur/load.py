@@ -29,9 +29,31 @@ MAX_DEPTH = 40
 # PyYAML counts NEL, LS and PS as line breaks and editors do not: refused, so that every
 # position the builder reports is the one an editor shows.
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+# The 66 noncharacters (U+FDD0-U+FDEF, U+FFFE and U+FFFF of every plane): never meant in a
+# text (a broken conversion), and U+FFFE/U+FFFF cannot be written in XML. Refused anywhere in a
+# file, at their line and column.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+_NONCHARACTER = re.compile(f"[{_NONCHARACTERS}]")
 # What a text may not hold even when written as a YAML escape ("\x07", "\u0085", "\ud800"):
-# controls other than tab and newline, the breaks above, and lone surrogates (not encodable).
-_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# controls other than tab and newline, the breaks above, lone surrogates (not encodable) and
+# the noncharacters. Everything else XML 1.0 can carry, so every text can be exported for
+# translators (translation/xliff.py).
+_FORBIDDEN_IN_TEXT = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARACTERS}]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of `text` that no content text may hold, if any (see above)."""
+    found = _FORBIDDEN_IN_TEXT.search(text)
+    return found.group() if found else None
+
+
+def _describe(character: str) -> str:
+    code = ord(character)
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return f"a noncharacter (U+{code:04X})"
+    return f"an invisible control character (U+{code:04X})"
 
 Location = tuple[str | int, ...]
 
@@ -44,6 +66,9 @@ class SourceFile:
     data: Any
     positions: dict[Location, tuple[int, int]] = field(repr=False)
     lines: tuple[str, ...] = field(default=(), repr=False)  # split once, for error excerpts
+    # The bytes read and parsed: what a rewrite (translations ack, xliff import) edits, and what
+    # the file must still hold when the rewrite replaces it.
+    raw: bytes = field(default=b"", repr=False)
 
     def position(self, location: Location) -> tuple[int | None, int | None]:
         """Where `location` (a path of keys and indices) stands, or its nearest existing parent."""
@@ -181,7 +206,7 @@ def load_yaml_file(path: Path, root: Path | None = None) -> SourceFile:
     parsed = _parsed.get(path)
     if parsed is not None and parsed[0] == raw:
         return parsed[1]
-    loaded = _parse(path, raw)
+    loaded = parse_yaml(path, raw)
     _parsed[path] = (raw, loaded)
     return loaded
 
@@ -192,7 +217,8 @@ def load_yaml_file(path: Path, root: Path | None = None) -> SourceFile:
 _parsed: dict[Path, tuple[bytes, SourceFile]] = {}
 
 
-def _parse(path: Path, raw: bytes) -> SourceFile:
+def parse_yaml(path: Path, raw: bytes) -> SourceFile:
+    """The bytes of a content file, as `load_yaml_file` reads them (the reading already done)."""
     if raw.startswith(codecs.BOM_UTF8):
         raise ContentError([Problem(path, 1, 1, "file starts with a byte order mark (BOM)",
                                     "save the file as UTF-8 without BOM")])
@@ -216,6 +242,14 @@ def _parse(path: Path, raw: bytes) -> SourceFile:
             f"the file contains an invisible line separator (U+{ord(odd_break.group()):04X})",
             "replace it with an ordinary line break or a space; it often comes from pasting",
             source_line=_line_of(lines, line))])
+    nonchar = _NONCHARACTER.search(text)
+    if nonchar:
+        line = text.count("\n", 0, nonchar.start()) + 1
+        column = nonchar.start() - (text.rfind("\n", 0, nonchar.start()) + 1) + 1
+        raise ContentError([Problem(
+            path, line, column, f"the file contains {_describe(nonchar.group())}",
+            "delete it: it is no character of any language, and often comes from a broken "
+            "conversion", source_line=_line_of(lines, line))])
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                for ln in text.splitlines()):
         raise ContentError([Problem(path, 1, 1, "file is empty",
@@ -246,7 +280,7 @@ def _parse(path: Path, raw: bytes) -> SourceFile:
         raise ContentError([Problem(path, None, None, "content is nested too deeply")]) from None
     finally:
         loader.dispose()
-    return SourceFile(path, data, positions, lines)
+    return SourceFile(path, data, positions, lines, raw)
 
 
 def _construct(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node: Node,
@@ -294,13 +328,12 @@ def _scalar(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node: N
         value = node.value
     if isinstance(value, str):
         # The reader refuses raw control characters; these came in as escapes ("\x1b").
-        bad = _FORBIDDEN_IN_TEXT.search(value)
+        bad = forbidden_character(value)
         if bad:
             raise ContentError([_problem_at(
-                path, lines, node.start_mark,
-                f"the text contains an invisible control character (U+{ord(bad.group()):04X})",
-                "remove the escape sequence (such as \\x07 or \\u0085) from the quoted text; "
-                "write characters as themselves")])
+                path, lines, node.start_mark, f"the text contains {_describe(bad)}",
+                "remove it, or the escape sequence (such as \\x07, \\u0085 or \\uFFFE) "
+                "that wrote it; write characters as themselves")])
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
@@ -261,3 +262,11 @@ def plain_runs(text: str) -> list[str]:
 def disallowed_links(text: str) -> list[str]:
     """The link targets in a text that the renderer would refuse to link."""
     return [href for href in _references(text)[1] if not is_allowed_link(href)]
+
+
+def protected_marks(text: str) -> tuple[Counter, Counter, set[str]]:
+    """What a translation must keep as its source has it, as the renderer reads the text: its
+    footnote calls (ids), its references ((kind, value)) and its link targets (links, autolinks
+    and bare URLs alike). `xliff import` compares a translation's with its source's."""
+    footnotes, links = _references(text)
+    return Counter(footnotes), Counter(references(text)), set(links)

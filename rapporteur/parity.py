@@ -227,7 +227,7 @@ _SYMBOL = re.compile(r"(?<![A-Za-z0-9/_.-])[A-Z][A-Z0-9]*(?:/[A-Z0-9]+)+(?![A-Za
 _YEAR = re.compile(r"(?<![0-9.,])(?:19|20)[0-9]{2}(?![0-9])")
 
 
-def _normal_url(url: str) -> str:
+def comparable_url(url: str) -> str:
     """A URL compared without scheme, "www.", trailing slash and language segment."""
     url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower())
     return _LANGUAGE_SEGMENT.sub("*", url).rstrip("/")
@@ -247,7 +247,7 @@ def anchors(text: str) -> list[tuple[str, str, str]]:
     found = []
     urls = bare_urls(text)
     for url, _ in urls:
-        found.append(("URL", url, _normal_url(url)))
+        found.append(("URL", url, comparable_url(url)))
     rest = _without(text, [(start, start + len(url)) for url, start in urls])
     symbols = [match for match in _SYMBOL.finditer(rest) if re.search(r"[0-9]", match.group())]
     for match in symbols:
@@ -273,7 +273,7 @@ def _check_anchors(element: Element, first: str, others: list[str], terms: list[
     named = [_term_pattern(term.forms[first]) for term in terms if anchors(term.forms[first])]
     for language in others:
         text = element.text(language)
-        urls = {_normal_url(url) for url, _ in bare_urls(text)}
+        urls = {comparable_url(url) for url, _ in bare_urls(text)}
         reported: set[tuple[str, str]] = set()
         for location, localized in element.parts:
             source_text = _without(localized[first], [match.span() for pattern in named

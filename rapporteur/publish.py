@@ -17,26 +17,28 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
-from .errors import EnvironmentFailure
+from .errors import ContentError, EnvironmentFailure, Problem
 
 _TEMPORARY_SUFFIX = ".rapporteur-tmp"
 LOCK_NAME = ".rapporteur.lock"
 
 
-def _announce_wait(folder: Path) -> None:
-    print(f"rapporteur: another build is writing to {folder}; waiting for it to finish",
+def _announce_wait(folder: Path, holder: str = "build") -> None:
+    print(f"rapporteur: another {holder} is writing to {folder}; waiting for it to finish",
           file=sys.stderr)
 
 
 @contextmanager
-def output_lock(folder: Path) -> Iterator[None]:
+def output_lock(folder: Path, holder: str = "build") -> Iterator[None]:
     """Hold the output folder for one build: a second build waits here until the first is done.
 
     Two builds writing at once could delete each other's temporary files or leave one language
     from each; with the lock, the outputs are those of the build that wrote last, whole. The
     lock is an flock on `folder/.rapporteur.lock`, released by the system even if we are killed.
+    The content folder has its own, held by the commands that rewrite content (`xliff import`,
+    `translations ack`): `holder` names them in the message a second one prints while it waits.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -48,7 +50,7 @@ def output_lock(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            _announce_wait(folder)
+            _announce_wait(folder, holder)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
@@ -93,6 +95,17 @@ def _unchanged(target: Path, data: bytes) -> bool:
             and target.read_bytes() == data)
 
 
+def _check_still_holds(expected: Mapping[Path, bytes], targets: list[Path]) -> None:
+    """Refuse to replace a file that changed since it was read: its change would be lost."""
+    changed = [target for target in targets if target in expected
+               and not _unchanged(target, expected[target])]
+    if changed:
+        raise ContentError([Problem(target, None, None, "this file changed while the command "
+                                    "ran (saved in an editor, or rewritten by another command)",
+                                    "run the command again: it reads the file as it is now")
+                            for target in changed])
+
+
 @contextmanager
 def _interruptions_deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM while outputs are renamed, so that they end all old or all new."""
@@ -106,13 +119,16 @@ def _interruptions_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def write_outputs(outputs: dict[Path, bytes], owned: Iterable[Path] = ()) -> list[Path]:
+def write_outputs(outputs: dict[Path, bytes], owned: Iterable[Path] = (),
+                  still_holds: Mapping[Path, bytes] | None = None) -> list[Path]:
     """Write every output atomically; returns the files whose content changed.
 
     Raises EnvironmentFailure, with nothing replaced, when a target cannot be written: a folder
     or a device in its place, a read-only folder, a full disk. Folders in `owned` hold nothing
     but this build's files (a search index named by content hashes): once the new files are in
-    place, the files of earlier builds there are removed.
+    place, the files of earlier builds there are removed. A rewrite of content names in
+    `still_holds` the bytes each target had when it was read: if one has changed since (an
+    editor saved it, another command rewrote it), ContentError, and nothing is replaced.
     """
     _check_targets(outputs)
     for folder in {target.parent for target in outputs}:
@@ -137,6 +153,7 @@ def write_outputs(outputs: dict[Path, bytes], owned: Iterable[Path] = ()) -> lis
             except OSError as error:
                 raise _environment_failure(error, target.parent) from error
         with _interruptions_deferred():
+            _check_still_holds(still_holds or {}, [target for _, target in staged])
             for temporary, target in staged:
                 os.chmod(temporary, 0o644)
                 os.replace(temporary, target)

@@ -151,7 +151,7 @@ def test_two_builds_at_once_end_with_the_outputs_of_one(project, monkeypatch):
         real_replace(source, target)
 
     monkeypatch.setattr(publish.os, "replace", replace)
-    monkeypatch.setattr(publish, "_announce_wait", lambda folder: b_is_waiting.set())
+    monkeypatch.setattr(publish, "_announce_wait", lambda *_: b_is_waiting.set())
     results = {}
 
     def run(name: str) -> None:

@@ -67,4 +67,4 @@ def acknowledge(loaded: LoadedContent, languages: Languages, targets: list[str],
                 continue
             edits.append(Edit(unit.file.path, unit.location, language,
                               fingerprint(unit.texts[languages.source])))
-    return apply_edits(edits, list(languages.all), languages.source), len(edits)
+    return apply_edits(edits, loaded, languages), len(edits)

@@ -9,15 +9,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..build import Project
+from ..build import Project, check_loaded
 from ..errors import UsageError
 from ..load import load_content
-from ..publish import write_outputs
+from ..publish import output_lock, write_outputs
 from .ack import Place, acknowledge
 from .status import failing, format_json, format_text, translation_status
 from .tmx import export_tmx
 from .units import STATES, declared_languages
 from .xliff import VERSIONS, export_xliff, import_xliff
+from .yamledit import originals
 
 def _targets(arguments: argparse.Namespace, languages) -> list[str]:
     chosen = arguments.lang or list(languages.targets)
@@ -46,11 +47,12 @@ def status_command(arguments: argparse.Namespace, project: Project, root: Path) 
 def ack_command(arguments: argparse.Namespace, project: Project, root: Path) -> int:
     if bool(arguments.place) == bool(arguments.all):
         raise UsageError("give either FILE:LINE or --all")
-    loaded = load_content(project.content)
-    languages = declared_languages(loaded)
-    place = Place.parse(arguments.place) if arguments.place else None
-    outputs, count = acknowledge(loaded, languages, _targets(arguments, languages), place)
-    written = write_outputs(outputs)
+    with output_lock(project.content, "command rewriting content"):
+        loaded = load_content(project.content)
+        languages = declared_languages(loaded)
+        place = Place.parse(arguments.place) if arguments.place else None
+        outputs, count = acknowledge(loaded, languages, _targets(arguments, languages), place)
+        written = write_outputs(outputs, still_holds=originals(loaded))
     print(f"stamped {count} translation{'s' if count != 1 else ''} in {len(written)} "
           f"file{'s' if len(written) != 1 else ''}")
     return 0
@@ -81,12 +83,16 @@ def xliff_export_command(arguments: argparse.Namespace, project: Project, root: 
 
 
 def xliff_import_command(arguments: argparse.Namespace, project: Project, root: Path) -> int:
-    loaded = load_content(project.content)
-    languages = declared_languages(loaded)
     if not arguments.file.is_file():
         raise UsageError(f"no such file: {arguments.file}")
-    language, outputs, count = import_xliff(arguments.file.resolve(), loaded, languages)
-    written = write_outputs(outputs)
+    # One rewrite of the content at a time: a second import waits, then reads what the first
+    # wrote; a file saved meanwhile by anything else is refused before it is replaced.
+    with output_lock(project.content, "command rewriting content"):
+        loaded = load_content(project.content)
+        languages = declared_languages(loaded)
+        language, outputs, count = import_xliff(arguments.file.resolve(), loaded, languages,
+                                                lambda merged: check_loaded(merged, project))
+        written = write_outputs(outputs, still_holds=originals(loaded))
     print(f"imported {count} {language} translation{'s' if count != 1 else ''} into "
           f"{len(written)} file{'s' if len(written) != 1 else ''}")
     return 0

@@ -7,6 +7,7 @@ language and nothing but declared languages and `based-on` stamps. The glossary 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -118,4 +119,10 @@ def is_tracked(all_units: list[Unit]) -> bool:
 
 
 def relative_name(file: SourceFile, root: Path) -> str:
-    return file.path.resolve().relative_to(root.resolve()).as_posix()
+    """The file's name in the content folder, from the path the loader read (already resolved
+    for the files report.yaml names): a link swapped in since is not followed."""
+    path = Path(os.path.abspath(file.path))
+    for folder in (Path(os.path.abspath(root)), root.resolve()):
+        if path.is_relative_to(folder):
+            return path.relative_to(folder).as_posix()
+    return path.as_posix()

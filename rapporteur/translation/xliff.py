@@ -2,34 +2,39 @@
 
 Export writes, for one target language, a <file> per content file and a <unit> per text unit
 (id: its place in the file, "blocks.3.paragraph"), carrying the fingerprint of the source text
-it shows, notes with the unit's place, the glossary terms it uses and, for a stale unit, the
-previous translation. Inline Markdown becomes protected codes (inline.py): footnote references,
-cross-references and URLs as <ph canDelete="no">, links and emphasis as <pc> whose start and
-end (the URL) stay in <originalData>, symbols and years as <mrk translate="no">.
+it shows (and of the translation it shows as target, if any), notes with the unit's place, the
+glossary terms it uses and, for a stale unit, the previous translation. Inline Markdown becomes
+protected codes (inline.py): footnote references, cross-references and URLs as
+<ph canDelete="no">, links and emphasis as <pc> whose start and end (the URL) stay in
+<originalData>, symbols and years as <mrk translate="no">.
 
-Import is all or nothing, like build: the file must parse and (2.0) be valid against the OASIS
-core schema, name the report's languages, content files and units, carry the source
-fingerprints the content still has, and keep every protected code exactly once; the merged
-content must then pass validation and parity. Only then are the translations written into the
-YAML (yamledit.py) and stamped. Every refusal points at the XLIFF file's line.
+Import trusts the returned file with words only. It is all or nothing, like build: the file
+must be a small, well-formed XLIFF without DOCTYPE (2.0: valid against the OASIS core schema),
+name the report's languages in every place it gives them, the report's content files and units
+(each once), carry the source fingerprints the content still has, and use the source's codes
+by id, each once, start and end paired. Every code is rebuilt from the export's (its data is
+never read from the file); the translation must then have the links, references and footnote
+calls of its source, as the renderer reads them, and the merged content must pass every check
+of `rapporteur check`. Only then are the translations written into the YAML (yamledit.py) and
+stamped. Every refusal points at the XLIFF file's line, or at the content file after the merge.
 
 lxml builds and reads all XML; no XML is written as strings.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable, Union
 
 from lxml import etree
 
 from ..errors import ContentError, Problem
-from ..load import LoadedContent, load_content
-from ..parity import Term, check_parity, terms_used
-from ..validate import validate_content
+from ..load import (MAX_FILE_BYTES, MAX_TOTAL_BYTES, LoadedContent, SourceFile,
+                    forbidden_character, parse_yaml, read_confined)
+from ..markup import protected_marks
+from ..parity import Term, comparable_url, terms_used
 from .fingerprint import fingerprint, normalize
 from .inline import Code, Keep, Pair, Piece, Text, pieces
 from .units import (MISSING, STALE, Languages, Unit, is_tracked, relative_name,
@@ -43,6 +48,7 @@ OURS = "urn:rapporteur:translation:1"  # our attributes on units: the source fin
 VERSIONS = ("2.0", "1.2")
 SCHEMA = Path(__file__).parent / "schemas" / "xliff_core_2.0.xsd"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _PROTECTED_KINDS = {"footnote", "reference", "url", "link"}
 _STRUCTURE = {"xliff", "file", "body", "unit", "trans-unit", "notes", "segment",
@@ -57,6 +63,10 @@ class _Codes:
     def __init__(self) -> None:
         self.data: dict[str, str] = {}  # data → id, in order of first use
         self.source: dict[tuple[str, int | str], str] = {}  # (kind, ordinal or data) → id
+        # id → the code as the export wrote it, in the source and in the shown translation:
+        # an import rebuilds every code from these, never from the returned file.
+        self.in_source: dict[str, Code | Pair] = {}
+        self.in_target: dict[str, Code | Pair] = {}
         self.extra = 0
         self.marks = 0
 
@@ -73,11 +83,14 @@ class _Codes:
     def code_id(self, piece: Code | Pair, ordinal: Counter, is_source: bool) -> str:
         key = self.key(piece, ordinal)
         if is_source:
-            return self.source.setdefault(key, str(len(self.source) + 1))
-        if key in self.source:
-            return self.source[key]
-        self.extra += 1
-        return f"t{self.extra}"
+            code_id = self.source.setdefault(key, str(len(self.source) + 1))
+            self.in_source[code_id] = piece
+        else:
+            if key not in self.source:
+                self.extra += 1
+            code_id = self.source.get(key, f"t{self.extra}")
+            self.in_target[code_id] = piece
+        return code_id
 
     def mark_id(self) -> str:
         self.marks += 1
@@ -183,18 +196,27 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
+def _shows_translation(unit: Unit, language: str, languages: Languages, tracked: bool) -> bool:
+    """Whether the export gives the present translation as the unit's target (it is current)."""
+    return state(unit, language, languages, tracked) not in (MISSING, STALE)
+
+
 def _export_unit(container: etree._Element, unit: Unit, language: str, languages: Languages,
                  tracked: bool, terms: list[Term], root: Path, version: str) -> None:
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     unit_state = state(unit, language, languages, tracked)
     source_text = normalize(unit.texts[languages.source])
-    with_target = unit_state not in (MISSING, STALE)
+    with_target = _shows_translation(unit, language, languages, tracked)
     codes = _Codes()
     tag = "unit" if version == "2.0" else "trans-unit"
     element = etree.SubElement(container, f"{{{ns}}}{tag}", id=unit.id)
     if version == "1.2":
         element.set(XML_SPACE, "preserve")
     element.set(f"{{{OURS}}}fingerprint", fingerprint(unit.texts[languages.source]))
+    if with_target:
+        # What the target shows: a target returned as shown was left alone by the translator,
+        # and must not undo a newer translation (another import, an edit) made since.
+        element.set(f"{{{OURS}}}shown", fingerprint(unit.texts[language]))
     notes = _notes(unit, language, unit_state, languages, terms, root)
     if version == "2.0":
         notes_element = etree.SubElement(element, f"{{{ns}}}notes")
@@ -226,6 +248,60 @@ def _export_unit(container: etree._Element, unit: Unit, language: str, languages
 
 
 # --- import -------------------------------------------------------------------------------
+#
+# Three steps, each in one place: `read_returned` parses the translator's file into units
+# (file, unit id → source and target parts, codes by id only); `_rebuild` makes the Markdown
+# text of those parts with each code's data from the export; `check_merged` (given by the
+# command) runs every check of `rapporteur check` on the content as the import would leave it.
+# Nothing of a code in the returned file but its id and place is ever used: its data, disp,
+# dataRef, ctype, the text inside a 1.2 <ph>, and <originalData> are the translator's to break,
+# never to change what lands.
+
+# The sample's export is 1.6 times the size of its content, which may be 8 MB in all.
+MAX_XLIFF_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Standalone:
+    """A code in place of a footnote call, reference or URL: <ph>, 1.2 <x>."""
+
+    code_id: str
+    element: etree._Element
+
+
+@dataclass(frozen=True)
+class _Paired:
+    """A code around translated words (a link, emphasis): <pc>, or a start and end code."""
+
+    code_id: str
+    element: etree._Element
+    inside: tuple["_Part", ...]
+
+
+_Part = Union[str, _Standalone, _Paired]
+
+
+@dataclass(frozen=True)
+class ReturnedUnit:
+    file: str  # the <file>'s original: the content file's name
+    unit_id: str
+    element: etree._Element
+    fingerprint: str | None
+    shown: str | None  # the fingerprint of the translation the export showed as target
+    source: tuple[_Part, ...]
+    source_element: etree._Element
+    target: tuple[_Part, ...] | None
+    target_element: etree._Element | None
+
+
+@dataclass(frozen=True)
+class ReturnedFile:
+    source_language: str | None
+    language: str | None
+    units: tuple[ReturnedUnit, ...]
+    element: etree._Element  # where the languages are given, for messages
+    reader: "_Reader"
+
 
 @dataclass(frozen=True)
 class _Refusal(Exception):
@@ -247,12 +323,12 @@ class _Reader:
             return Problem(self.path, None, None, message, hint)
         line = element.sourceline
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        name = etree.QName(element).localname
-        identifier = element.get("id")
+        name = etree.QName(element).localname if isinstance(element.tag, str) else ""
+        identifier = element.get("id") if isinstance(element.tag, str) else None
         column = -1
         if identifier is not None:
             column = source.find(f'<{name} id="{identifier}"')
-        if column < 0:
+        if column < 0 and name:
             column = source.find(f"<{name}")
         return Problem(self.path, line, column + 1 if column >= 0 else None, message, hint)
 
@@ -261,60 +337,16 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _read_inline(element: etree._Element, data: dict[str, str], seen: Counter,
-                 version: str) -> str:
-    """The Markdown text of a source or target: codes give back their original data."""
-    parts = [element.text or ""]
-    for child in element:
-        name = _local(child)
-        if not name:
-            pass  # a comment or processing instruction: its tail still counts
-        elif name == "ph" and version == "2.0":
-            reference = child.get("dataRef")
-            if reference not in data:
-                raise _Refusal(child, f"code {child.get('id')} refers to no original data",
-                               "keep the codes as exported")
-            seen[child.get("id")] += 1
-            parts.append(data[reference])
-        elif name == "pc":
-            start, end = child.get("dataRefStart"), child.get("dataRefEnd")
-            if start not in data or end not in data:
-                raise _Refusal(child, f"code {child.get('id')} refers to no original data",
-                               "keep the codes as exported")
-            seen[child.get("id")] += 1
-            parts += [data[start], _read_inline(child, data, seen, version), data[end]]
-        elif name in ("ph", "bpt", "ept") and version == "1.2":
-            if name != "ept":
-                seen[child.get("id")] += 1
-            parts.append(child.text or "")
-        elif name == "mrk":
-            parts.append(_read_inline(child, data, seen, version))
-        elif name == "cp":
-            parts.append(chr(int(child.get("hex", "0"), 16)))
-        else:
-            raise _Refusal(child, f"<{name}> is not supported in a translation",
-                           "use the codes of the source (ph, pc, mrk) only")
-        parts.append(child.tail or "")
-    return "".join(parts)
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of at most MAX_XLIFF_BYTES (checked first)."""
+    raw = read_confined(path, path.resolve().parent, MAX_XLIFF_BYTES)
+    if not raw.strip():
+        raise ContentError([Problem(path, 1, None, "the file is empty",
+                                    "import the .xlf file the CAT tool saved")])
+    return raw
 
 
-def _required_codes(source: etree._Element, version: str) -> set[str]:
-    if version == "1.2":
-        return {child.get("id") for child in source.iter()  # emphasis may go
-                if _local(child) == "ph" or (_local(child) == "bpt"
-                                             and child.get("ctype") == "link")}
-    return {child.get("id") for child in source.iter()
-            if _local(child) in ("ph", "pc") and child.get("canDelete") == "no"}
-
-
-def _all_codes(source: etree._Element) -> set[str]:
-    return {child.get("id") for child in source.iter() if _local(child) in ("ph", "pc", "bpt")}
-
-
-def import_xliff(path: Path, loaded: LoadedContent, languages: Languages) -> tuple[
-        str, dict[Path, bytes], int]:
-    """Check an XLIFF file against the content; returns the language, new files, count."""
-    raw = path.read_bytes()
+def _parse_xml(path: Path, raw: bytes) -> tuple[etree._Element, _Reader]:
     reader = _Reader(path, raw.decode("utf-8", errors="replace"))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=False)
@@ -322,14 +354,35 @@ def import_xliff(path: Path, loaded: LoadedContent, languages: Languages) -> tup
         tree = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        raise ContentError([Problem(path, line, column + 1 if column else None,
+        raise ContentError([Problem(path, line or 1, column + 1 if column else None,
                                     f"malformed XML: {error.msg}",
                                     "the file must be well-formed XML as the CAT tool saved "
                                     "it")]) from None
-    namespace = etree.QName(tree).namespace
-    version = {XLIFF_2: "2.0", XLIFF_1: "1.2"}.get(namespace)
+    if tree.getroottree().docinfo.doctype or tree.getroottree().docinfo.internalDTD is not None:
+        # Entities are how "billion laughs" and external-file reads work: no XLIFF needs them.
+        line = next((number for number, text in enumerate(reader.lines, 1)
+                     if "<!DOCTYPE" in text), 1)
+        raise ContentError([Problem(path, line, None,
+                                    "the file has a document type declaration (<!DOCTYPE>)",
+                                    "XLIFF files need none: remove it and its entities, or "
+                                    "export again")])
+    return tree, reader
+
+
+def read_returned(path: Path) -> ReturnedFile:
+    """The units of a translator's XLIFF file, with their source and target as parts."""
+    tree, reader = _parse_xml(path, _read_bytes(path))
+    try:
+        return _read_tree(tree, path, reader)
+    except _Refusal as refusal:
+        raise ContentError([reader.problem(refusal.element, refusal.message,
+                                           refusal.hint)]) from None
+
+
+def _read_tree(tree: etree._Element, path: Path, reader: _Reader) -> ReturnedFile:
+    version = {XLIFF_2: "2.0", XLIFF_1: "1.2"}.get(etree.QName(tree).namespace)
     if _local(tree) != "xliff" or version is None:
-        raise ContentError([reader.problem(tree, "not an XLIFF 2.0 or 1.2 document")])
+        raise _Refusal(tree, "not an XLIFF 2.0 or 1.2 document")
     if version == "2.0":
         schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
         if not schema.validate(tree):
@@ -338,130 +391,365 @@ def import_xliff(path: Path, loaded: LoadedContent, languages: Languages) -> tup
                         f"not valid XLIFF 2.0: {error.message}",
                         "the file must follow the OASIS XLIFF 2.0 core schema")
                 for error in schema.error_log])
-    try:
-        return _merge(tree, version, reader, loaded, languages)
-    except _Refusal as refusal:
-        raise ContentError([reader.problem(refusal.element, refusal.message,
-                                           refusal.hint)]) from None
-
-
-def _merge(tree: etree._Element, version: str, reader: _Reader, loaded: LoadedContent,
-           languages: Languages) -> tuple[str, dict[Path, bytes], int]:
     ns = {"x": XLIFF_2 if version == "2.0" else XLIFF_1}
     files = tree.findall("x:file", ns)
+    if not files:
+        raise _Refusal(tree, "the file holds no <file> element: nothing to import")
     if version == "2.0":
-        source_language, language = tree.get("srcLang"), tree.get("trgLang")
+        languages = {"srcLang": tree.get("srcLang"), "trgLang": tree.get("trgLang")}
     else:
-        source_language = files[0].get("source-language") if files else None
-        language = files[0].get("target-language") if files else None
-    if source_language != languages.source:
-        raise _Refusal(tree if version == "2.0" else files[0],
-                       f"the source language is '{source_language}', but the report is "
-                       f"translated from '{languages.source}'")
-    if language not in languages.targets:
-        raise _Refusal(tree if version == "2.0" else files[0],
-                       f"the target language '{language}' is not one the report translates "
-                       f"into ({', '.join(languages.targets)})")
-    by_name: dict[str, dict[str, Unit]] = {}
-    for unit in units(loaded, languages):
-        by_name.setdefault(relative_name(unit.file, loaded.root), {})[unit.id] = unit
-    problems: list[Problem] = []
-    edits: list[Edit] = []
+        languages = {"source-language": files[0].get("source-language"),
+                     "target-language": files[0].get("target-language")}
+        for file in files:  # every <file> says it again, and all must say the same
+            for name, expected in languages.items():
+                if file.get(name) != expected:
+                    raise _Refusal(file, f"this <file> has {name} '{file.get(name)}', the "
+                                   f"first one '{expected}'", "one file, one language pair")
+    source_language, language = languages.values()
+    found = []
     for file in files:
-        name = file.get("original")
-        if name not in by_name:
-            problems.append(reader.problem(file, f"unknown content file '{name}'",
-                                           "import the file exported from this report"))
-            continue
-        unit_tag = "x:unit" if version == "2.0" else "x:body/x:trans-unit"
-        seen_ids: set[str] = set()
-        for element in file.findall(unit_tag, ns):
-            try:
-                edit = _merge_unit(element, version, ns, by_name[name], seen_ids, language,
-                                   languages)
-            except _Refusal as refusal:
-                problems.append(reader.problem(refusal.element, refusal.message,
-                                               refusal.hint))
-                continue
-            if edit:
-                edits.append(edit)
-    if problems:
-        raise ContentError(problems)
-    outputs = apply_edits(edits, list(languages.all), languages.source)
-    _check_merged(loaded, outputs)
-    return language, outputs, len(edits)
+        # Units in <group>s too: a tool that grouped them must not have them skipped.
+        for element in file.iterfind(".//x:unit" if version == "2.0" else ".//x:trans-unit",
+                                     ns):
+            found.append(_read_unit(file.get("original"), element, version, ns,
+                                    source_language, language))
+    return ReturnedFile(source_language, language, tuple(found),
+                        tree if version == "2.0" else files[0], reader)
 
 
-def _merge_unit(element: etree._Element, version: str, ns: dict, known: dict[str, Unit],
-                seen_ids: set[str], language: str, languages: Languages) -> Edit | None:
+def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
+               source_language: str | None, language: str | None) -> ReturnedUnit:
     unit_id = element.get("id")
-    if unit_id in seen_ids:
-        raise _Refusal(element, f"unit '{unit_id}' appears twice")
-    seen_ids.add(unit_id)
-    unit = known.get(unit_id)
-    if unit is None:
-        raise _Refusal(element, f"unknown unit id '{unit_id}'",
-                       "units are identified by their place in the content file; export again "
-                       "if the content changed")
-    exported = element.get(f"{{{OURS}}}fingerprint")
-    current = fingerprint(unit.texts[languages.source])
-    if exported != current:
-        raise _Refusal(element, f"the {languages.source} text of unit '{unit_id}' changed "
-                       "since this file was exported", "export again and translate the new text")
-    data = {item.get("id"): item.text or "" for item in element.iterfind(".//x:data", ns)}
     if version == "2.0" and len(element.findall("x:segment", ns)) != 1:
         raise _Refusal(element, f"unit '{unit_id}' was split into several segments",
                        "join the segments again: a unit is translated as a whole")
     container = element.find("x:segment", ns) if version == "2.0" else element
-    source = container.find("x:source", ns)
-    if source is None:
-        raise _Refusal(element, f"unit '{unit_id}' has no source")
-    if fingerprint(_read_inline(source, data, Counter(), version)) != exported:
-        raise _Refusal(source, f"the source text of unit '{unit_id}' was edited in the XLIFF",
+    for ignorable in element.iterfind("x:ignorable", ns):
+        if "".join(ignorable.itertext()).strip():
+            raise _Refusal(ignorable, f"unit '{unit_id}' has words outside its segment",
+                           "join them to the segment: a unit is translated as a whole")
+    sources, targets = container.findall("x:source", ns), container.findall("x:target", ns)
+    if len(sources) != 1 or len(targets) > 1:
+        raise _Refusal(element, f"unit '{unit_id}' has {len(sources)} sources and "
+                       f"{len(targets)} targets", "a unit has one source and at most one target")
+    source, target = sources[0], targets[0] if targets else None
+    for part, expected in ((source, source_language), (target, language)):
+        given = part.get(XML_LANG) if part is not None else None
+        if given is not None and given != expected:
+            raise _Refusal(part, f"unit '{unit_id}': this <{_local(part)}> says xml:lang "
+                           f"'{given}', the file '{expected}'", "one file, one language pair")
+    return ReturnedUnit(file, unit_id, element, element.get(f"{{{OURS}}}fingerprint"),
+                        element.get(f"{{{OURS}}}shown"),
+                        _parts(source, version), source,
+                        _parts(target, version) if target is not None else None, target)
+
+
+# The codes a returned file may use, by version: standalone, paired around words, and the
+# start and end codes that pair by an id (1.2 <bpt>/<ept>, <bx>/<ex>; 2.0 <sc>/<ec>).
+_STANDALONE = {"2.0": ("ph",), "1.2": ("ph", "x")}
+_AROUND = {"2.0": "pc", "1.2": "g"}
+_STARTS = {"2.0": ("sc",), "1.2": ("bpt", "bx")}
+_ENDS = {"2.0": ("ec",), "1.2": ("ept", "ex")}
+
+
+def _parts(element: etree._Element, version: str) -> tuple[_Part, ...]:
+    """Text and codes of a source or target (or of a code around words): each code by its id
+    only, start and end codes paired into one, or refused."""
+    found: list[_Part] = []
+    # Start codes waiting for their end: the key that pairs them, the code, the parts after it.
+    opened: list[tuple[str, etree._Element, list[_Part]]] = []
+
+    def add(part: _Part) -> None:
+        current = opened[-1][2] if opened else found
+        if isinstance(part, str) and current and isinstance(current[-1], str):
+            current[-1] += part
+        elif part != "":
+            current.append(part)
+
+    add(element.text or "")
+    for child in element:
+        name = _local(child)
+        if not name:
+            pass  # a comment or processing instruction: its tail still counts
+        elif name in _STANDALONE[version]:
+            add(_Standalone(_code_id(child), child))  # a 1.2 <ph>'s text is not read
+        elif name == _AROUND[version]:
+            add(_Paired(_code_id(child), child, _parts(child, version)))
+        elif name in _STARTS[version]:
+            opened.append((_pairing_key(child), child, []))
+        elif name in _ENDS[version]:
+            key = child.get("startRef") if name == "ec" else _pairing_key(child)
+            if not opened or opened[-1][0] != key:
+                raise _Refusal(child, f"the end code {key} closes no start code opened before "
+                               "it", "keep each code's start and end, in this order")
+            _, start, inside = opened.pop()
+            add(_Paired(_code_id(start), start, tuple(inside)))
+        elif name == "mrk":
+            for part in _parts(child, version):  # a marker's words belong to the text
+                add(part)
+        elif name == "cp" and version == "2.0":
+            add(_character(child))
+        else:
+            raise _Refusal(child, f"<{name}> is not supported in a translation",
+                           "use the codes of the source only")
+        add(child.tail or "")
+    if opened:
+        _, start, _ = opened[-1]
+        raise _Refusal(start, f"the start code {start.get('id')} has no end code",
+                       "keep each code's start and end, in this order")
+    return tuple(found)
+
+
+def _code_id(element: etree._Element) -> str:
+    code_id = element.get("id")
+    if not code_id:
+        raise _Refusal(element, f"<{_local(element)}> without an id",
+                       "keep the codes as exported")
+    return code_id
+
+
+def _pairing_key(element: etree._Element) -> str:
+    """What pairs a 1.2 start with its end: bx/ex by rid (else id), bpt/ept by id (or rid)."""
+    key = element.get("rid") or element.get("id") if _local(element) in ("bx", "ex") \
+        else element.get("id") or element.get("rid")
+    if not key:
+        raise _Refusal(element, f"<{_local(element)}> without an id",
+                       "keep the codes as exported")
+    return key
+
+
+def _character(element: etree._Element) -> str:
+    """A 2.0 <cp hex>, if it is a character a content text may hold."""
+    written = element.get("hex", "")
+    code = int(written, 16) if written and all(c in "0123456789abcdefABCDEF"
+                                               for c in written) else -1
+    if not 0 <= code <= 0x10FFFF or forbidden_character(chr(code)):
+        raise _Refusal(element, f'<cp hex="{written[:12]}"/> is not a character a text may '
+                       "hold (a control character, a noncharacter, a surrogate or beyond "
+                       "U+10FFFF)", "delete it")
+    return chr(code)
+
+
+# --- rebuild ------------------------------------------------------------------------------
+
+def _rebuild(parts: tuple[_Part, ...], codes: dict[str, Code | Pair], seen: Counter,
+             unit_id: str) -> str:
+    """The Markdown of `parts`, every code's data taken from `codes` (the export's)."""
+    text = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        piece = codes.get(part.code_id)
+        if piece is None:
+            raise _Refusal(part.element, f"unit '{unit_id}': code {part.code_id} is not in the "
+                           "source", "use only the codes of the source")
+        seen[part.code_id] += 1
+        if isinstance(part, _Standalone) != isinstance(piece, Code):
+            raise _Refusal(part.element, f"unit '{unit_id}': code {part.code_id} stands for "
+                           + ("a link or emphasis around words" if isinstance(piece, Pair)
+                              else "a reference or URL, not for words around it"),
+                           "keep the codes as exported")
+        if isinstance(piece, Code):
+            text.append(piece.data)
+        else:
+            text += [piece.start, _rebuild(part.inside, codes, seen, unit_id), piece.end]
+    return "".join(text)
+
+
+# --- merge --------------------------------------------------------------------------------
+
+CheckMerged = Callable[[LoadedContent], object]
+"""Every check `rapporteur check` runs, on content already loaded; raises ContentError."""
+
+
+def import_xliff(path: Path, loaded: LoadedContent, languages: Languages,
+                 check_merged: CheckMerged) -> tuple[str, dict[Path, bytes], int]:
+    """Check an XLIFF file against the content; returns the language, new files, count."""
+    returned = read_returned(path)
+    try:
+        language = _language(returned, languages)
+    except _Refusal as refusal:
+        raise ContentError([returned.reader.problem(refusal.element, refusal.message)]) from None
+    all_units = units(loaded, languages)
+    by_name: dict[str, dict[str, Unit]] = {}
+    for unit in all_units:
+        by_name.setdefault(relative_name(unit.file, loaded.root), {})[unit.id] = unit
+    tracked = is_tracked(all_units)
+    problems: list[Problem] = []
+    edits: list[Edit] = []
+    seen_units: set[tuple[Path, tuple]] = set()
+    for returned_unit in returned.units:
+        try:
+            edit = _merge_unit(returned_unit, by_name, seen_units, language, languages, tracked)
+        except _Refusal as refusal:
+            problems.append(returned.reader.problem(refusal.element, refusal.message,
+                                                    refusal.hint))
+            continue
+        if edit:
+            edits.append(edit)
+    if problems:
+        raise ContentError(problems)
+    outputs = apply_edits(edits, loaded, languages)
+    _check_merged(loaded, outputs, check_merged)
+    return language, outputs, len(edits)
+
+
+def _language(returned: ReturnedFile, languages: Languages) -> str:
+    if returned.source_language != languages.source:
+        raise _Refusal(returned.element, f"the source language is "
+                       f"'{returned.source_language}', but the report is translated from "
+                       f"'{languages.source}'")
+    if returned.language not in languages.targets:
+        raise _Refusal(returned.element, f"the target language '{returned.language}' is not "
+                       f"one the report translates into ({', '.join(languages.targets)})")
+    return returned.language
+
+
+def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
+                seen_units: set[tuple[Path, tuple]], language: str, languages: Languages,
+                tracked: bool) -> Edit | None:
+    unit_id = returned.unit_id
+    known = by_name.get(returned.file)
+    if known is None:
+        raise _Refusal(returned.element.getparent() if returned.element.getparent() is not None
+                       else returned.element, f"unknown content file '{returned.file}'",
+                       "import the file exported from this report")
+    unit = known.get(unit_id)
+    if unit is None:
+        raise _Refusal(returned.element, f"unknown unit id '{unit_id}'",
+                       "units are identified by their place in the content file; export again "
+                       "if the content changed")
+    place = (unit.file.path, unit.location)
+    if place in seen_units:
+        raise _Refusal(returned.element, f"unit '{unit_id}' of '{returned.file}' appears twice",
+                       "keep one of the two")
+    seen_units.add(place)
+    current = fingerprint(unit.texts[languages.source])
+    if returned.fingerprint != current:
+        raise _Refusal(returned.element, f"the {languages.source} text of unit '{unit_id}' "
+                       "changed since this file was exported",
+                       "export again and translate the new text")
+    codes = _exported_codes(unit, language, languages, tracked)
+    if fingerprint(_rebuild(returned.source, codes.in_source, Counter(), unit_id)) != current:
+        raise _Refusal(returned.source_element, f"the source text of unit '{unit_id}' was "
+                       "edited in the XLIFF",
                        "translate in the target; the source stays as exported")
-    target = container.find("x:target", ns)
-    if target is None:
+    if returned.target is None:
         return None
     seen: Counter = Counter()
-    text = _read_inline(target, data, seen, version)
+    # A code the shown translation has keeps its data there (a link to the page in this
+    # language); any other comes from the source.
+    text = _rebuild(returned.target, {**codes.in_source, **codes.in_target}, seen, unit_id)
     if not text.strip():
         return None
-    known_codes = _all_codes(source)
     for code_id, count in seen.items():
-        if code_id not in known_codes:
-            raise _Refusal(target, f"unit '{unit_id}': code {code_id} is not in the source",
-                           "use only the codes of the source")
         if count > 1:
-            raise _Refusal(target, f"unit '{unit_id}': code {code_id} appears {count} times",
+            raise _Refusal(returned.target_element, f"unit '{unit_id}': code {code_id} appears "
+                           f"{count} times",
                            "each code of the source appears once in the translation")
-    for code_id in sorted(_required_codes(source, version) - set(seen)):
-        raise _Refusal(target, f"unit '{unit_id}': protected code {code_id} was deleted",
-                       "put it back: footnote references, links and URLs must stay")
-    if normalize(text) == normalize(unit.texts.get(language, "")):
+    for code_id, piece in codes.in_source.items():
+        if piece.kind in _PROTECTED_KINDS and code_id not in seen:
+            raise _Refusal(returned.target_element, f"unit '{unit_id}': protected code "
+                           f"{code_id} was deleted",
+                           "put it back: footnote references, links and URLs must stay")
+    if normalize(text) == normalize(unit.texts.get(language, "")) or \
+            fingerprint(text) == returned.shown:
         return None  # unchanged: leave the YAML (and its stamp) as it is
+    bad = forbidden_character(text)
+    if bad:
+        raise _Refusal(returned.target_element, f"unit '{unit_id}': the translation contains "
+                       f"U+{ord(bad):04X}, which no text may hold", "delete it")
+    _check_marks(returned, normalize(unit.texts[languages.source]), normalize(text))
     return Edit(unit.file.path, unit.location, language, current, normalize(text))
 
 
-def _check_merged(loaded: LoadedContent, outputs: dict[Path, bytes]) -> None:
-    """Validation and parity on the content as the import would leave it, in a scratch copy."""
+def _exported_codes(unit: Unit, language: str, languages: Languages, tracked: bool) -> _Codes:
+    """The codes the export gave this unit, made again the same way from the content."""
+    codes = _Codes()
+    scratch = etree.Element(f"{{{XLIFF_2}}}source")
+    _inline(scratch, pieces(normalize(unit.texts[languages.source])), codes, Counter(), True,
+            "2.0")
+    if _shows_translation(unit, language, languages, tracked):
+        _inline(scratch, pieces(normalize(unit.texts[language])), codes, Counter(), False,
+                "2.0")
+    return codes
+
+
+def _check_marks(returned: ReturnedUnit, source: str, target: str) -> None:
+    """The translation has the footnote calls, references and links of its source, as the
+    renderer reads both texts: none typed in as text, none lost by escaping its code."""
+    unit_id = returned.unit_id
+    source_notes, source_references, source_links = protected_marks(source)
+    notes, references, links = protected_marks(target)
+    differences = []
+    for call in sorted((notes - source_notes).elements()):
+        differences.append(f"a footnote call [^{call}] the source does not have")
+    for call in sorted((source_notes - notes).elements()):
+        differences.append(f"no footnote call [^{call}], which the source has")
+    for kind, value in sorted((references - source_references).elements()):
+        differences.append(f"a reference {{{kind}:{value}}} the source does not have")
+    for kind, value in sorted((source_references - references).elements()):
+        differences.append(f"no reference {{{kind}:{value}}}, which the source has")
+    wanted = {comparable_url(link) for link in source_links}
+    found = {comparable_url(link) for link in links}
+    differences += [f"a link to {link} the source does not have" for link in sorted(links)
+                    if comparable_url(link) not in wanted]
+    differences += [f"no link to {link}, which the source has" for link in sorted(source_links)
+                    if comparable_url(link) not in found]
+    if differences:
+        raise _Refusal(returned.target_element, f"unit '{unit_id}': the translation has "
+                       + "; ".join(differences),
+                       "links, URLs, references and footnote calls come from the source's "
+                       "codes: keep those, and type none as text")
+
+
+def _check_merged(loaded: LoadedContent, outputs: dict[Path, bytes],
+                  check_merged: CheckMerged) -> None:
+    """Every check of `rapporteur check`, on the content as the import would leave it.
+
+    The merged content is parsed from the new bytes in memory: nothing is copied, and no file
+    is read but those the loader already read, confined to content/.
+    """
     if not outputs:
         return
-    with tempfile.TemporaryDirectory(prefix="rapporteur-import-") as scratch:
-        copy = Path(scratch) / "content"
-        shutil.copytree(loaded.root, copy)
-        for path, data in outputs.items():
-            (copy / path.resolve().relative_to(loaded.root.resolve())).write_bytes(data)
+    problems: list[Problem] = []
+    merged: dict[Path, SourceFile] = {}
+    for path, data in outputs.items():
+        if len(data) > MAX_FILE_BYTES:
+            problems.append(Problem(path, None, None, f"after the import the file would be "
+                                    f"{len(data):,} bytes, more than the {MAX_FILE_BYTES:,} "
+                                    "allowed", "split the file before importing"))
+            continue
         try:
-            content = validate_content(load_content(copy))
-            problems = [problem for problem in check_parity(content)
-                        if problem.severity == "error"]
+            merged[path] = parse_yaml(path, data)
+        except ContentError as error:
+            problems += error.problems
+    total = sum(len(outputs.get(file.path, file.raw)) for file in _files(loaded))
+    if total > MAX_TOTAL_BYTES:
+        problems.append(Problem(loaded.report.path, None, None, f"after the import the content "
+                                f"would be {total:,} bytes, more than the {MAX_TOTAL_BYTES:,} "
+                                "allowed in all", "check that nothing was pasted by mistake"))
+    if not problems:
+        try:
+            check_merged(_replaced(loaded, merged))
         except ContentError as error:
             problems = error.problems
-        if problems:
-            # Point at the content file the import would have written, not the scratch copy.
-            moved = []
-            for problem in problems:
-                original = loaded.root / problem.file.resolve().relative_to(copy.resolve())
-                moved.append(replace(problem, file=original,
-                                     message=f"after the import: {problem.message}"))
-            raise ContentError(moved)
+    if problems:
+        raise ContentError([replace(problem, message=f"after the import: {problem.message}")
+                            for problem in problems])
+
+
+def _files(loaded: LoadedContent) -> list[SourceFile]:
+    return [loaded.report, *loaded.body, *([loaded.glossary] if loaded.glossary else []),
+            loaded.results, loaded.recommendations, loaded.projects]
+
+
+def _replaced(loaded: LoadedContent, new: dict[Path, SourceFile]) -> LoadedContent:
+    def swap(file: SourceFile | None) -> SourceFile | None:
+        return new.get(file.path, file) if file is not None else None
+
+    return replace(loaded, report=swap(loaded.report), body=[swap(file) for file in loaded.body],
+                   glossary=swap(loaded.glossary), results=swap(loaded.results),
+                   recommendations=swap(loaded.recommendations),
+                   projects=swap(loaded.projects))
