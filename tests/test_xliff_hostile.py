@@ -116,11 +116,11 @@ def test_a_1_2_file_element_for_another_language_is_refused(tracked, capsys):
 def test_a_link_or_reference_typed_as_text_is_refused(tracked, capsys, typed):
     path = export(tracked, capsys)
     tree = etree.parse(str(path)).getroot()
-    target = unit(tree, PLACE, "document.place").find("x:segment/x:target", NS)
-    target.text = f"Geneva, {typed}"
+    target = unit(tree, PLACE, "document.committee").find("x:segment/x:target", NS)
+    target.text = f"Test Committee, {typed}"
     save(tree, path)
-    _refused(tracked, path, capsys, line_of(path, "<target>Geneva, "),
-             "unit 'document.place': the translation has a")
+    _refused(tracked, path, capsys, line_of(path, "<target>Test Committee, "),
+             "unit 'document.committee': the translation has a")
 
 
 def test_a_footnote_call_escaped_out_of_its_code_is_refused(tracked, capsys):
@@ -185,7 +185,7 @@ def test_entities_are_refused_at_the_doctype(tracked, capsys, declaration):
     text = path.read_text()
     header, rest = text.split("\n", 1)
     path.write_text(f"{header}\n{declaration}\n"
-                    + rest.replace("<target>Geneva</target>", "<target>Geneva &c;</target>"))
+                    + rest.replace("<target>Test Committee</target>", "<target>Test Committee &c;</target>"))
     _refused(tracked, path, capsys, 2, "document type declaration (<!DOCTYPE>)")
 
 
@@ -193,15 +193,15 @@ def test_entities_are_refused_at_the_doctype(tracked, capsys, declaration):
                                        "FFFFFFFFFFFFFFFF"])
 def test_a_character_no_text_may_hold_is_refused_at_its_cp(tracked, capsys, hex_value):
     path = export(tracked, capsys)
-    path.write_text(path.read_text().replace("<target>Geneva</target>",
-                                             f'<target>Geneva<cp hex="{hex_value}"/></target>'))
-    _refused(tracked, path, capsys, line_of(path, "<target>Geneva<cp"),
+    path.write_text(path.read_text().replace("<target>Test Committee</target>",
+                                             f'<target>Test Committee<cp hex="{hex_value}"/></target>'))
+    _refused(tracked, path, capsys, line_of(path, "<target>Test Committee<cp"),
              f'<cp hex="{hex_value[:12]}"/> is not a character a text may hold')
 
 
 def test_an_allowed_cp_lands_as_its_character(tracked, capsys):
     path = export(tracked, capsys)
-    path.write_text(path.read_text().replace("<target>Geneva</target>",
+    path.write_text(path.read_text().replace("<target>Test Committee</target>",
                                              '<target>Gen<cp hex="E8"/>ve</target>'))
     _imported(tracked, path, capsys)
     assert "en: Genève" in tracked.read(PLACE)
@@ -237,7 +237,7 @@ def test_the_merge_check_reads_no_file_through_a_link_out_of_content(tracked, ca
     (outside / "secret.yaml").write_text("password: hunter2\n")
     os.symlink(outside, tracked.content / "elsewhere")  # in content/, named by nothing
     path = export(tracked, capsys)
-    path.write_text(path.read_text().replace("<target>Geneva</target>",
+    path.write_text(path.read_text().replace("<target>Test Committee</target>",
                                              "<target>GENEVA</target>"))
     opened = []
     real_open = builtins.open
@@ -368,11 +368,11 @@ def test_the_yaml_writer_writes_what_the_loader_reads_back(tracked, text):
 @pytest.mark.parametrize("text", ["yes", "on", "12:30", "2022-05-16", "~"])
 def test_a_translation_that_yaml_1_1_would_read_as_no_text_is_imported(tracked, capsys, text):
     path = export(tracked, capsys)
-    path.write_text(path.read_text().replace("<target>Geneva</target>",
+    path.write_text(path.read_text().replace("<target>Test Committee</target>",
                                              f"<target>{text}</target>"))
     _imported(tracked, path, capsys)
     report = load_content(tracked.content).report.data
-    assert report["document"]["place"]["en"] == text
+    assert report["document"]["committee"]["en"] == text
 
 
 # --- every text the loader accepts survives export and import ------------------------------
@@ -460,11 +460,11 @@ def test_a_1_2_link_as_g_lands_with_the_exported_url_and_a_code_of_another_kind_
 def test_a_second_target_in_a_1_2_unit_is_refused_not_ignored(tracked, capsys):
     path = export(tracked, capsys, "--version", "1.2")
     text = path.read_text()
-    shown = '<target state="translated">Geneva</target>'
+    shown = '<target state="translated">Test Committee</target>'
     assert text.count(shown) == 1
     path.write_text(text.replace(shown, shown + '<target state="translated">Genf</target>'))
-    _refused(tracked, path, capsys, line_of(path, '<trans-unit id="document.place"'),
-             "unit 'document.place' has 1 sources and 2 targets")
+    _refused(tracked, path, capsys, line_of(path, '<trans-unit id="document.committee"'),
+             "unit 'document.committee' has 1 sources and 2 targets")
 
 
 def test_units_in_a_group_are_imported_not_skipped(tracked, capsys):
@@ -473,7 +473,7 @@ def test_units_in_a_group_are_imported_not_skipped(tracked, capsys):
     ns = {"x": XLIFF_1}
     body = tree.find("x:file[@original='report.yaml']/x:body", ns)
     group = etree.SubElement(body, f"{{{XLIFF_1}}}group", id="g1")
-    place = body.find("x:trans-unit[@id='document.place']", ns)
+    place = body.find("x:trans-unit[@id='document.committee']", ns)
     group.append(place)
     place.find("x:target", ns).text = "GENEVA"
     save(tree, path)
@@ -490,8 +490,8 @@ def test_an_import_that_would_grow_the_content_past_its_limit_is_refused(tracked
     monkeypatch.setattr(load, "MAX_TOTAL_BYTES", total + 10)
     monkeypatch.setattr(xliff, "MAX_TOTAL_BYTES", total + 10, raising=False)
     path = export(tracked, capsys)
-    path.write_text(path.read_text().replace("<target>Geneva</target>",
-                                             f"<target>Geneva{' and Geneva' * 10}</target>"))
+    path.write_text(path.read_text().replace("<target>Test Committee</target>",
+                                             f"<target>Test Committee{' and Test Committee' * 10}</target>"))
     before = snapshot(tracked.content)
     code, _, err = tracked.run("xliff", "import", str(path), capsys=capsys)
     assert code == 1 and "after the import the content would be" in err, err
