@@ -4,9 +4,9 @@ Part of validation. A reference names recommendations (Annex I) by number, or a 
 (Annex II) by the id it has in projects.yaml; the renderer writes the words in the reader's
 language and links them, and resolve records which paragraph cites what, for the back-links.
 
-    {rec:13}            Development Agenda recommendation 13
-    {rec:13,14,17}      Development Agenda recommendations 13, 14 and 17
-    {rec:13-17}         Development Agenda recommendations 13 to 17
+    {rec:13}            Development Agenda Recommendation 13
+    {rec:13,14,17}      Development Agenda Recommendations 13, 14 and 17
+    {rec:13-17}         Development Agenda Recommendations 13 to 17
     {project:ID}        the project's title from projects.yaml
     {project:ID|words}  the author's own words for it, linked the same way
 

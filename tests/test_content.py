@@ -26,8 +26,8 @@ def squeeze(text: str) -> str:
     text = re.sub(r"\[\^[a-z0-9-]+\]", "", text)
     text = re.sub(r"^- ", "", text, flags=re.M)
     text = text.replace("\\", "").replace("*", "")
-    # The typographer curls a straight apostrophe (the source once writes ‘初创'): same text.
-    text = text.replace("\u2019", "'")
+    # Quotation marks are compared as printed: the source once closes with a straight one
+    # (‘初创'), which the content keeps (escaped, so that the typographer leaves it straight).
     return re.sub(r"\s+", "", text)
 
 

@@ -91,9 +91,9 @@ def test_recommendations_read_in_the_language_and_link_to_their_rows(tiny, html_
     en = Elements(html_name("en").read_text(encoding="utf-8"))
     assert squeeze(zh.text["para-2"]) == ("2.见发展议程建议 1 和 2、发展议程建议 1 至 2和"
                                           "发展议程建议 2。")
-    assert squeeze(en.text["para-2"]) == ("2.See Development Agenda recommendations 1 and 2, "
-                                          "Development Agenda recommendations 1 to 2 and "
-                                          "Development Agenda recommendation 2.")
+    assert squeeze(en.text["para-2"]) == ("2.See Development Agenda Recommendations 1 and 2, "
+                                          "Development Agenda Recommendations 1 to 2 and "
+                                          "Development Agenda Recommendation 2.")
     for elements in (zh, en):
         assert elements.links["para-2"] == ["#rec-1", "#rec-2"] * 2 + ["#rec-2"]
         assert {"rec-1", "rec-2"} <= elements.ids
@@ -110,7 +110,7 @@ def test_a_list_follows_the_language_pattern(tiny, html_name):
     zh = Elements(html_name("zh").read_text(encoding="utf-8"))
     en = Elements(html_name("en").read_text(encoding="utf-8"))
     assert squeeze(zh.text["para-2"]) == "2.发展议程建议 1、2 和 3"
-    assert squeeze(en.text["para-2"]) == "2.Development Agenda recommendations 1, 2 and 3"
+    assert squeeze(en.text["para-2"]) == "2.Development Agenda Recommendations 1, 2 and 3"
 
 
 def test_a_reference_may_be_wrapped_like_any_text(tiny, html_name):
@@ -118,7 +118,7 @@ def test_a_reference_may_be_wrapped_like_any_text(tiny, html_name):
     tiny.replace(OPENING, SECOND_ZH, "zh: |-\n        见{rec:1,\n        2}。")
     tiny.build(formats=["html"])
     en = Elements(html_name("en").read_text(encoding="utf-8"))
-    assert squeeze(en.text["para-2"]) == "2.See Development Agenda recommendations 1 and 2."
+    assert squeeze(en.text["para-2"]) == "2.See Development Agenda Recommendations 1 and 2."
     assert en.links["para-2"] == ["#rec-1", "#rec-2"]
 
 
