@@ -57,9 +57,21 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", parents=[strictness, selection],
         help="build, serve the output on localhost, rebuild and update the page on every change")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="port on 127.0.0.1, 0 for any free one (default 8000)")
     register_translation_commands(commands)
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 to 65535: anything else is a usage error, not an overflow in the socket."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give a number from 0 to 65535")
+    return port
 
 
 def _report(problems: list[Problem], root: Path) -> None:
