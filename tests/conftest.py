@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -71,8 +73,37 @@ def tiny(tmp_path: Path) -> TinyReport:
 
 
 @pytest.fixture(scope="session")
-def real_project() -> Project:
-    return Project.at(REPO)
+def real_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample report, with a render cache of the test run's own: tests write nothing
+    outside their temporary folders, and a cold render of the report takes seconds."""
+    return replace(Project.at(REPO), cache=tmp_path_factory.mktemp("render-cache"))
+
+
+# What a test run may leave in the repository: the set-up's and the test tools' own caches.
+LEFT_BY_TOOLS = (".venv", ".test-tools", ".pytest_cache", ".hypothesis", ".rapporteur-cache")
+
+
+def _files_git_does_not_track() -> set[str] | None:
+    try:
+        listing = subprocess.run(["git", "status", "--porcelain", "--ignored",
+                                  "--untracked-files=all"], cwd=REPO, capture_output=True,
+                                 text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None  # not a git checkout: nothing to compare with
+    paths = {line[3:] for line in listing.splitlines() if line[:2] in ("??", "!!")}
+    return {path for path in paths if not path.startswith(LEFT_BY_TOOLS)
+            and "__pycache__/" not in path and ".egg-info/" not in path}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tests_leave_no_files_in_the_repository():
+    """Every test writes in its temporary folder: a file left in the checkout (a lock, an
+    output, a file created through a link) is an error of the run."""
+    before = _files_git_does_not_track()
+    yield
+    after = _files_git_does_not_track()
+    if before is not None and after is not None:
+        assert after <= before, f"the tests left files in the repository: {sorted(after - before)}"
 
 
 @pytest.fixture(scope="session")
