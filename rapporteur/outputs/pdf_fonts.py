@@ -64,6 +64,8 @@ const hb_map_t *hb_subset_plan_old_to_new_glyph_mapping(const hb_subset_plan_t *
 hb_face_t *hb_subset_plan_execute_or_fail(hb_subset_plan_t *plan);
 hb_codepoint_t hb_map_get(const hb_map_t *map, hb_codepoint_t key);
 unsigned int hb_face_get_glyph_count(const hb_face_t *face);
+typedef struct hb_font_t hb_font_t;
+int hb_font_get_nominal_glyph(hb_font_t *font, hb_codepoint_t unicode, hb_codepoint_t *glyph);
 """
 
 
@@ -87,6 +89,17 @@ def _harfbuzz():
 
 
 _MISSING = 0xFFFFFFFF  # HB_MAP_VALUE_INVALID
+
+
+def space_glyph(hb_font_address: int) -> int | None:
+    """The glyph of U+0020 SPACE in a HarfBuzz font (given by its address), if it has one."""
+    bindings = _harfbuzz()
+    if bindings is None:
+        return None
+    ffi, harfbuzz, _ = bindings
+    glyph = ffi.new("hb_codepoint_t *")
+    font = ffi.cast("hb_font_t *", hb_font_address)
+    return glyph[0] if harfbuzz.hb_font_get_nominal_glyph(font, 0x20, glyph) else None
 
 
 def subset_font(file: str, index: int, glyphs: list[int]) -> tuple[bytes, list[int]] | None:

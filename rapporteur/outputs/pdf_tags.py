@@ -30,6 +30,8 @@ import json
 import re
 from xml.etree import ElementTree
 
+from .pdf_reading import mend_structure
+
 LINK_DESCRIPTION_LENGTH = 120
 """A note's text is cut here in a link's description: enough to recognise it, short to hear."""
 
@@ -71,6 +73,7 @@ def complete_tagging(document, pdf) -> None:
             scope = "/Row" if box.element.get("scope") == "row" else "/Column"
             mark["A"]["Scope"] = scope
     _tag_notes(document, pdf)
+    mend_structure(document, pdf)
     _index_ids(pdf)
     _complete_xmp(document.metadata, pdf)
     _add_part_data(document, pdf, by_id)
@@ -146,16 +149,25 @@ def _string(text: str):
 
 
 def _index_ids(pdf) -> None:
-    """The /IDTree the PDF needs once structure elements have an /ID (notes, header cells)."""
+    """The /IDTree the PDF needs once structure elements have an /ID (notes, header cells):
+    those of the tree (a repeated header row is no longer in it)."""
     import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
 
+    def get(reference):
+        return pdf.objects[int(reference.split()[0])]
+
+    root = get(pdf.catalog["StructTreeRoot"])
     elements = {}
-    for element in pdf.objects:
-        if isinstance(element, dict) and element.get("Type") == "/StructElem" and "ID" in element:
+    waiting = list(root["K"])
+    while waiting:
+        element = get(waiting.pop())
+        if element.get("Type") != "/StructElem":
+            continue  # a marked-content or object reference
+        if "ID" in element:
             elements[element["ID"].string] = element.reference
+        waiting += [kid for kid in element.get("K", ()) if isinstance(kid, bytes)]
     if elements:
         names = [item for key in sorted(elements) for item in (_string(key), elements[key])]
-        root = pdf.objects[int(pdf.catalog["StructTreeRoot"].split()[0])]
         root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(names)})
 
 
