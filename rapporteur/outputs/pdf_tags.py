@@ -13,6 +13,10 @@ assistive technology needs are missing, and `complete_tagging` (a `write_pdf` fi
   its call's link;
 - the language and the document symbol in the XMP metadata, beside the title.
 
+Then `pdf_reading.mend_structure` makes the tree read as the document rather than page by page
+(artifacts for running heads, one element for each element cut by a page break, list items
+of a label and a body).
+
 Each part of the print edition is written on its own and assembled afterwards
 (`pdf_assembly.py`), so a part also says what the assembly needs and a PDF does not keep: links
 to another part (`link_other_parts`: WeasyPrint would drop a link to an anchor it does not have)
