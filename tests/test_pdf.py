@@ -179,12 +179,18 @@ def test_pdf_is_tagged_for_assistive_technology(real_build, lang):
         assert len(notes) == 99 and not any(text.startswith("fn-") for text in notes.values())
         assert notes["fn-98"].startswith("98")
         # Each note is a /Note whose /ID is its call's destination, indexed in the /IDTree.
-        top = root.StructTreeRoot.K
-        top = top[0] if isinstance(top, pikepdf.Array) else top
-        tagged = {str(kid.ID) for area in top.K if area.S == "/NonStruct"
-                  for kid in area.K if isinstance(kid, pikepdf.Dictionary) and kid.S == "/Note"}
+        tagged = {str(element.ID) for element in _structure_elements(root.StructTreeRoot)
+                  if element.S == "/Note"}
         assert tagged == set(notes)
         assert set(notes) <= {str(name) for name in root.StructTreeRoot.IDTree.Names[::2]}
+
+
+def _structure_elements(parent):
+    kids = parent.get("/K", [])
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
+            yield kid
+            yield from _structure_elements(kid)
 
 
 def test_a_note_call_is_joined_to_the_text_before_it(tiny):
@@ -213,7 +219,9 @@ def _internal_links(path):
 def test_links_between_parts_land_on_their_targets(pdfs, lang, label):
     """The parts are rendered apart and assembled: the body's links to Annex I rows and Annex
     II projects are internal links to the page that shows their target, described by their
-    target's text."""
+    target's text. (The annexes' back-links to paragraphs are their 'Cited in' lines, which
+    the PDF prints only when report.yaml asks: `test_parts_rendered_apart_are_one_document`
+    links both ways.)"""
     pdf = pdfs[lang]
     links, pages = _internal_links(pdf.path)
     annex_i, annex_ii = pages["annex-1"], pages["annex-2"]

@@ -27,6 +27,7 @@ from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
 from .fonts import language_fonts, uncovered
 from .footnotes import keep_footnotes_with_their_calls
+from .pdf_reading import record_layout
 from .pdf_tags import complete_tagging, link_other_parts
 
 PDF_VARIANT = "pdf/ua-1"
@@ -183,6 +184,7 @@ def render_part(html: str, assets: Path) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415 - see the module's docstring
 
     keep_footnotes_with_their_calls()
+    record_layout()
 
     fetcher = assets_only_fetcher([assets])
     base_url = assets.resolve().as_uri() + "/"
@@ -242,10 +244,11 @@ def renderer_fingerprint() -> str:
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """What this package asks of WeasyPrint beyond the HTML (options, the footnote correction,
-    the tagging finisher) changes the bytes too: the modules that do it are part of the key."""
+    the tagging finisher, the mended structure and its spaces) changes the bytes too: the
+    modules that do it are part of the key."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("pdf.py", "footnotes.py", "pdf_tags.py"):
+    for name in ("pdf.py", "footnotes.py", "pdf_tags.py", "pdf_reading.py", "pdf_fonts.py"):
         digest.update(hashlib.sha256((here / name).read_bytes()).digest())
     return digest.hexdigest()
 

@@ -13,6 +13,10 @@ assistive technology needs are missing, and `complete_tagging` (a `write_pdf` fi
   its call's link;
 - the language and the document symbol in the XMP metadata, beside the title.
 
+Then `pdf_reading.mend_structure` makes the tree read as the document rather than page by page
+(artifacts for running heads, one element for each element cut by a page break, list items
+of a label and a body).
+
 Each part of the print edition is written on its own and assembled afterwards
 (`pdf_assembly.py`), so a part also says what the assembly needs and a PDF does not keep: links
 to another part (`link_other_parts`: WeasyPrint would drop a link to an anchor it does not have)
@@ -29,6 +33,8 @@ from __future__ import annotations
 import json
 import re
 from xml.etree import ElementTree
+
+from .pdf_reading import mend_structure
 
 LINK_DESCRIPTION_LENGTH = 120
 """A note's text is cut here in a link's description: enough to recognise it, short to hear."""
@@ -71,6 +77,7 @@ def complete_tagging(document, pdf) -> None:
             scope = "/Row" if box.element.get("scope") == "row" else "/Column"
             mark["A"]["Scope"] = scope
     _tag_notes(document, pdf)
+    mend_structure(document, pdf)
     _index_ids(pdf)
     _complete_xmp(document.metadata, pdf)
     _add_part_data(document, pdf, by_id)
@@ -146,16 +153,25 @@ def _string(text: str):
 
 
 def _index_ids(pdf) -> None:
-    """The /IDTree the PDF needs once structure elements have an /ID (notes, header cells)."""
+    """The /IDTree the PDF needs once structure elements have an /ID (notes, header cells):
+    those of the tree (a repeated header row is no longer in it)."""
     import pydyf  # noqa: PLC0415 - loaded with WeasyPrint, in the job
 
+    def get(reference):
+        return pdf.objects[int(reference.split()[0])]
+
+    root = get(pdf.catalog["StructTreeRoot"])
     elements = {}
-    for element in pdf.objects:
-        if isinstance(element, dict) and element.get("Type") == "/StructElem" and "ID" in element:
+    waiting = list(root["K"])
+    while waiting:
+        element = get(waiting.pop())
+        if element.get("Type") != "/StructElem":
+            continue  # a marked-content or object reference
+        if "ID" in element:
             elements[element["ID"].string] = element.reference
+        waiting += [kid for kid in element.get("K", ()) if isinstance(kid, bytes)]
     if elements:
         names = [item for key in sorted(elements) for item in (_string(key), elements[key])]
-        root = pdf.objects[int(pdf.catalog["StructTreeRoot"].split()[0])]
         root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(names)})
 
 
