@@ -20,7 +20,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .text import FOOTNOTE_REF_PATTERN, bare_urls, space_han_and_latin
+from .text import FOOTNOTE_REF_PATTERN, Typesetter, bare_urls
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
@@ -98,15 +98,17 @@ def _bare_urls(state: StateCore) -> None:
         block.children = children
 
 
-def _space_han_and_latin(state: StateCore) -> None:
-    """The report's one rule for spacing Chinese and Latin text (text.space_han_and_latin)."""
-    for block in state.tokens:
-        inside_link = 0
-        for token in block.children or []:
-            inside_link += token.type == "link_open"
-            inside_link -= token.type == "link_close"
-            if token.type == "text" and not inside_link:
-                token.content = space_han_and_latin(token.content)
+def _spaces(typesetter: Typesetter):
+    """The language's spaces (text.Typesetter) in the text, not in links' labels."""
+    def rule(state: StateCore) -> None:
+        for block in state.tokens:
+            inside_link = 0
+            for token in block.children or []:
+                inside_link += token.type == "link_open"
+                inside_link -= token.type == "link_close"
+                if token.type == "text" and not inside_link:
+                    token.content = typesetter.set(token.content)
+    return rule
 
 
 # "--" and "---" standing alone (not in a longer run of hyphens) become an en and an em dash.
@@ -163,10 +165,12 @@ def _render_reference(self, tokens, index, options, env) -> str:
     return env["render_reference"](meta["kind"], meta["value"])
 
 
-def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
-    # The typographer gives curly quotes, the same in every language so far (Chinese uses the
-    # same curly quotes as English), and `_dashes` the dashes; nothing else is replaced.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+def _parser(validate_link: Callable[[str], bool], typesetter: Typesetter = Typesetter()
+            ) -> MarkdownIt:
+    # The typographer gives the language's curly quotes, and `_dashes` the dashes; nothing else
+    # is replaced.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                   "quotes": list(typesetter.quotes)})
     md.enable(["smartquotes"])
     md.disable(["image", "html_inline", "html_block", "linkify", "replacements"],
                ignoreInvalid=True)
@@ -174,7 +178,7 @@ def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
     md.inline.ruler.before("link", "reference", _reference)
     md.core.ruler.before("smartquotes", "bare_urls", _bare_urls)  # URLs keep their "--"
     md.core.ruler.after("bare_urls", "dashes", _dashes)
-    md.core.ruler.push("space_han_and_latin", _space_han_and_latin)
+    md.core.ruler.push("spaces", _spaces(typesetter))
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
@@ -183,7 +187,8 @@ def _parser(validate_link: Callable[[str], bool]) -> MarkdownIt:
     return md
 
 
-_RENDERER = _parser(is_allowed_link)
+_renderer = lru_cache(maxsize=16)(lambda typesetter: _parser(is_allowed_link, typesetter))
+"""The renderer of each language's texts, by its typesetting rules."""
 _INSPECTOR = _parser(lambda url: True)
 
 
@@ -200,20 +205,22 @@ def _as_written(kind: str, value: str) -> str:
 
 def render_inline(text: str, render_footnote_ref: Callable[[str], str],
                   render_reference: RenderReference = _as_written,
-                  rewrite_link: RewriteLink | None = None) -> str:
+                  rewrite_link: RewriteLink | None = None,
+                  typesetter: Typesetter = Typesetter()) -> str:
     """HTML for a one-block text (a paragraph, heading, footnote, list item)."""
-    return _RENDERER.renderInline(text, {"render_footnote_ref": render_footnote_ref,
-                                         "render_reference": render_reference,
-                                         "rewrite_link": rewrite_link})
+    return _renderer(typesetter).renderInline(text, {
+        "render_footnote_ref": render_footnote_ref, "render_reference": render_reference,
+        "rewrite_link": rewrite_link})
 
 
 def render_blocks(text: str, render_footnote_ref: Callable[[str], str],
                   render_reference: RenderReference = _as_written,
-                  rewrite_link: RewriteLink | None = None) -> str:
+                  rewrite_link: RewriteLink | None = None,
+                  typesetter: Typesetter = Typesetter()) -> str:
     """HTML for a text of several blocks (paragraphs and bullet lists)."""
-    return _RENDERER.render(text, {"render_footnote_ref": render_footnote_ref,
-                                   "render_reference": render_reference,
-                                   "rewrite_link": rewrite_link})
+    return _renderer(typesetter).render(text, {
+        "render_footnote_ref": render_footnote_ref, "render_reference": render_reference,
+        "rewrite_link": rewrite_link})
 
 
 @lru_cache(maxsize=8192)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from babel import Locale, UnknownLocaleError
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
-                      Field, Tag, ValidationInfo, field_validator)
+                      Field, PlainValidator, Tag, ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
 from .markup import disallowed_links, footnote_ids
@@ -103,10 +103,73 @@ FootnoteId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 ResultCode = Annotated[str, Field(pattern=RESULT_CODE_PATTERN)]
 
 
+NAMED_NUMERAL_STYLES = ("roman", "chinese", "decimal")
+
+
+def _check_numeral_style(value: Any) -> str | list[str]:
+    if value in NAMED_NUMERAL_STYLES:
+        return value
+    if (isinstance(value, list) and 0 < len(value) <= 99
+            and all(isinstance(label, str) and 0 < len(label) <= 40 for label in value)):
+        return value
+    raise PydanticCustomError(
+        "numeral_style", "'{value}' is not a numeral style: write roman, chinese or decimal, "
+        "or the list of labels for 1, 2, 3, …", {"value": str(value)[:40]})
+
+
+NumeralStyle = Annotated[Any, PlainValidator(_check_numeral_style)]
+"""How a language writes a number: a named style, or the labels of 1, 2, 3… in order (Arabic
+section headings are ordinal words: [أولا, ثانيا, …])."""
+
+
+class Numerals(Model):
+    section: NumeralStyle = "decimal"  # section headings: "I." "一." "1."
+    result: NumeralStyle = "decimal"  # the goal of an expected result's code: "III.2" "三.2"
+    # A paragraph's items: the content's marker ("(i)", "b)") as written, or a pattern for
+    # the value inside it: "{})" writes "(i)" as "i)", as French and Spanish documents do.
+    item: Annotated[str, Field(min_length=1, max_length=12)] = "as written"
+
+    @field_validator("item")
+    @classmethod
+    def _item_pattern(cls, value: str) -> str:
+        if value != "as written" and value.count("{}") != 1:
+            raise PydanticCustomError("item_pattern", "an item pattern holds '{place}' once, "
+                                      "where the marker's letter or number goes ('{place})'), "
+                                      "or is 'as written'", {"place": "{}"})
+        return value
+
+
+SPACES = {"no-break space": "\u00a0", "narrow no-break space": "\u202f"}
+
+
+class Typography(Model):
+    """How a language's texts are set: what the typographer makes of plain quotes, which
+    punctuation takes a space before it, how emphasis shows, the space between Han and Latin."""
+
+    # Opening and closing double quotes, then single ones (markdown-it's `quotes`): one
+    # character each, or a string ("« " with a no-break space).
+    quotes: Annotated[list[Annotated[str, Field(min_length=1, max_length=3)]],
+                      Field(min_length=4, max_length=4)] = ["\u201c", "\u201d", "\u2018", "\u2019"]
+    # Punctuation that takes a no-break space before it, as house style has it (French ":").
+    space_before: dict[Annotated[str, Field(min_length=1, max_length=1)],
+                       Literal["no-break space", "narrow no-break space"]] = {}
+    han_latin_space: bool = False  # one space between Han characters and Latin letters/digits
+    # A script without italics (Chinese, Arabic) shows emphasis another way, never slanted.
+    emphasis: Literal["italic", "bold", "none"] = "italic"
+
+
 class LanguageSpec(Model):
+    """A language of the report and how it is printed: adding one is this entry, a message
+    catalogue (locales/CODE/) and the content's texts, no code."""
+
     code: Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]
     locale: str
-    numerals: Literal["roman", "chinese", "arabic"]
+    # The letter the organisation prints before the symbol of this language's version
+    # ("E CDIP/28/2"), if it has one.
+    letter: Annotated[str, Field(pattern=r"^[A-Z]$")] | None = None
+    direction: Literal["ltr", "rtl"] = "ltr"
+    numerals: Numerals = Numerals()
+    typography: Typography = Typography()
 
     @field_validator("locale")
     @classmethod
@@ -272,7 +335,8 @@ class GlossaryFile(Model):
     terms: list[dict[str, str | dict[str, list[str]]]]
 
 
-SCHEMA_KEYS = sorted({name for model in (LanguageSpec, DocumentHeader, AnnexFiles, PrintOptions,
+SCHEMA_KEYS = sorted({name for model in (LanguageSpec, Numerals, Typography, DocumentHeader,
+                                         AnnexFiles, PrintOptions,
                                          EndMarkers, ReportFile, Item, ParagraphBlock,
                                          HeadingBlock, SectionFile, ExpectedResult, ResultsFile,
                                          Recommendation, RecommendationsFile, ProjectGroup,

@@ -27,9 +27,10 @@ from markupsafe import Markup
 
 from .errors import UsageError
 from .markup import render_blocks, render_inline
+from .model import SPACES, LanguageSpec
 from .references import parse_reference
 from .resolve import Document, Footnote
-from .text import space_han_and_latin
+from .text import Typesetter
 
 Medium = Literal["screen", "print"]
 
@@ -79,6 +80,7 @@ class _Renderer:
         self.rewrite_link = (_print_link(document.header.base_url) if medium == "print"
                              else None)
         self.reference_macros = reference_macros  # templates/_references.html, as a module
+        self.typesetter = typesetter(document.language(language))
 
     def reference(self, kind: str, value: str) -> str:
         """A cross-reference's words and links, from the theme's _references.html."""
@@ -94,7 +96,8 @@ class _Renderer:
                 # The title is a text of the annex data: typeset like any (quotes, spacing),
                 # but inside the reference's own link.
                 words = render_inline(project.title[self.language], lambda footnote_id: "",
-                                      rewrite_link=lambda href: None)
+                                      rewrite_link=lambda href: None,
+                                      typesetter=self.typesetter)
             return str(self.reference_macros.project(project, Markup(words)))
         return str(self.reference_macros.recommendations(reference))
 
@@ -117,7 +120,7 @@ class _Renderer:
 
     def footnote_body(self, note: Footnote) -> Markup:
         return Markup(render_inline(note.text[self.language], self._no_nested_footnote,
-                                    self.reference, self.rewrite_link))
+                                    self.reference, self.rewrite_link, self.typesetter))
 
     def _footnote_ref(self, footnote_id: str) -> str:
         return str(self.footnote_call(self.footnotes[footnote_id]))
@@ -136,11 +139,19 @@ class _Renderer:
         key = (render.__name__, self.language, self.medium, source)
         if key not in self.memo:
             self.memo[key] = Markup(render(source, self._footnote_ref, self.reference,
-                                           self.rewrite_link))
+                                           self.rewrite_link, self.typesetter))
         return self.memo[key]
 
     def plain(self, text: dict[str, str]) -> str:
-        return space_han_and_latin(text[self.language])
+        return self.typesetter.set(text[self.language])
+
+
+def typesetter(language: LanguageSpec) -> Typesetter:
+    """The text rules a language declares (report.yaml), as the renderer applies them."""
+    rules = language.typography
+    return Typesetter(tuple(rules.quotes),
+                      tuple((mark, SPACES[space]) for mark, space in rules.space_before.items()),
+                      rules.han_latin_space)
 
 
 def _print_link(base_url: str | None) -> Callable[[str], str | None]:
@@ -209,7 +220,8 @@ def reading_text(document: Document, language: str,
     renderer = _renderer(document, language, "screen", theme, make_environment(theme))
 
     def read(text: dict[str, str]) -> str:
-        rendered = render_inline(text[language], lambda footnote_id: "", renderer.reference)
+        rendered = render_inline(text[language], lambda footnote_id: "", renderer.reference,
+                                 typesetter=renderer.typesetter)
         return html.unescape(re.sub(r"<[^>]*>", "", rendered))
     return read
 
@@ -248,7 +260,9 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         plain=renderer.plain,
         footnote_call=renderer.footnote_call,
         footnote_body=renderer.footnote_body,
-        long_date=lambda date: space_han_and_latin(format_date(date, "long", locale=spec.locale)),
+        long_date=lambda date: renderer.typesetter.set(format_date(date, "long",
+                                                                   locale=spec.locale)),
+        language_rules=spec,
         language_name=lambda code: Locale.parse(code).language_name,
         links=links or {},
         # The stylesheet is the project's own file, not content: it goes in unescaped.

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .model import DocumentHeader, LanguageSpec, ParagraphBlock, PrintOptions
-from .numerals import format_number
+from .numerals import format_number, item_marker
 from .markup import footnote_ids
 from .references import body_references
 from .validate import ValidContent, paragraph_texts
@@ -28,7 +28,7 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Item:
-    marker: str
+    marker: Localized  # as each language writes it: "(i)", "i)"
     text: Localized
     continued: list[Localized]
 
@@ -168,8 +168,11 @@ class Document:
         return next(language for language in self.languages if language.code == code)
 
 
-def _label(number: int, languages: list[LanguageSpec], pattern: str = "{}") -> Localized:
-    return {language.code: pattern.format(format_number(number, language.numerals))
+def _label(number: int, languages: list[LanguageSpec], kind: str, pattern: str = "{}"
+           ) -> Localized:
+    """`number` as each language writes a number of this `kind` ("section", "result")."""
+    return {language.code: pattern.format(format_number(number,
+                                                        getattr(language.numerals, kind)))
             for language in languages}
 
 
@@ -195,12 +198,14 @@ def resolve_document(content: ValidContent) -> Document:
                     footnote_number += 1
                     footnotes.append(Footnote(footnote_id, footnote_number,
                                               block.footnotes[footnote_id]))
-            items = [Item(item.marker, item.text, item.continued) for item in block.items]
+            items = [Item({language.code: item_marker(item.marker, language.numerals.item)
+                           for language in languages}, item.text, item.continued)
+                     for item in block.items]
             blocks.append(Paragraph(paragraph_number, block.paragraph, items, footnotes))
         label = None
         if section.content.is_numbered:
             section_number += 1
-            label = _label(section_number, languages, "{}.")
+            label = _label(section_number, languages, "section", "{}.")
         sections.append(Section(label, section.content.title,
                                 f"section-{section_number}" if label else
                                 section.source.path.stem.split("-", 1)[-1], blocks))
@@ -209,8 +214,7 @@ def resolve_document(content: ValidContent) -> Document:
 
     def linked(code: str) -> LinkedResult:
         goal, number = (int(part) for part in code.split("."))
-        label = {language.code: f"{format_number(goal, language.numerals)}.{number}"
-                 for language in languages}
+        label = _label(goal, languages, "result", f"{{}}.{number}")
         return LinkedResult(code, label, results[code].text)
 
     recs = content.recommendations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 # Ideographs, kana, Hangul, and the full-width punctuation used around them. Curly quotes,
 # dashes and the ellipsis are not here: Western text uses them too.
@@ -80,3 +82,28 @@ def space_han_and_latin(text: str) -> str:
     never stretched by justification.
     """
     return _HAN_LATIN_GAP.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Typesetter:
+    """A language's rules for setting plain text (model.Typography, as the renderer uses it)."""
+
+    quotes: tuple[str, str, str, str] = ("\u201c", "\u201d", "\u2018", "\u2019")
+    space_before: tuple[tuple[str, str], ...] = ()
+    """(punctuation, the space it takes before it): French (":", "\u00a0")."""
+    han_latin_space: bool = False
+
+    def set(self, text: str) -> str:
+        """`text` with the language's spaces: before punctuation, between Han and Latin."""
+        if self.han_latin_space:
+            text = space_han_and_latin(text)
+        for mark, space in self.space_before:
+            text = _space_before(mark).sub(space + mark, text)
+        return text
+
+
+@lru_cache(maxsize=64)
+def _space_before(mark: str) -> re.Pattern:
+    # After a word, before a space or the end, whatever space the author typed or not: a colon
+    # inside "12:30" or an address is no punctuation.
+    return re.compile(f"(?<=[^\\s])[ \u00a0\u202f]?{re.escape(mark)}(?=\\s|$)")

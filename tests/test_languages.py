@@ -1,10 +1,16 @@
-"""A third language is data: a message catalogue and content keys, no code."""
+"""Another language is data: an entry in report.yaml, a message catalogue and content keys, no
+code. The entry says how the language is printed (its letter, numerals, item markers, quotes,
+spaces, emphasis); these tests add French as UN and WIPO print it, and German, which the report
+does not have, with rules of its own."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REPO
@@ -25,51 +31,81 @@ FRENCH_MESSAGES = {
     "Recommendation %(number)s": "Recommandation %(number)s",
     "page %(number)s": "page %(number)s",
 }
+FRENCH = {"code": "fr", "locale": "fr", "letter": "F",
+          "numerals": {"section": "roman", "result": "roman", "item": "{})"},
+          "typography": {"quotes": ["«\u00a0", "\u00a0»", "“", "”"],
+                         "space_before": {":": "no-break space", ";": "narrow no-break space"}}}
+
+GERMAN_MESSAGES = {"ORIGINAL: %(language)s": "ORIGINAL: %(language)s",
+                   "DATE: %(date)s": "DATUM: %(date)s",
+                   "Recommendation %(number)s": "Empfehlung %(number)s"}
+GERMAN = {"code": "de", "locale": "de", "letter": "D",
+          "numerals": {"section": ["Erstens", "Zweitens", "Drittens"], "result": "decimal"},
+          "typography": {"quotes": ["„", "“", "‚", "‘"], "emphasis": "bold"}}
 
 
-def add_french(node):
-    """Give every {zh, en} text of a content tree a French text beside it."""
+def add_language(node, code: str, prefix: str):
+    """Give every {zh, en} text of a content tree a text in `code` beside it: `prefix` and
+    the English."""
     if isinstance(node, dict):
         if set(node) == {"zh", "en"}:
-            node["fr"] = "FR " + node["en"]
+            node[code] = prefix + node["en"]
         for value in node.values():
-            add_french(value)
+            add_language(value, code, prefix)
     elif isinstance(node, list):
         for value in node:
-            add_french(value)
+            add_language(value, code, prefix)
 
 
-def add_french_to_content(content) -> None:
-    """French texts beside every {zh, en} text of the content, and French declared."""
+def add_language_to_content(content: Path, entry: dict, prefix: str) -> None:
+    """Texts in the language of `entry` beside every {zh, en} text, and the language declared."""
     for path in content.rglob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        add_french(data)
+        add_language(data, entry["code"], prefix)
         if path.name == "report.yaml":
-            data["languages"].append({"code": "fr", "locale": "fr", "numerals": "roman"})
+            data["languages"].append(entry)
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
 
 
-def test_a_third_language_needs_only_a_catalogue_and_content_keys(tiny, tmp_path):
-    # The catalogue: a copy of the project's locales plus locales/fr.
+def add_french_to_content(content: Path) -> None:
+    add_language_to_content(content, FRENCH, "FR ")
+
+
+def with_catalogue(tmp_path: Path, code: str, messages: dict[str, str]) -> Path:
+    """A copy of the project's locales with a catalogue for `code`."""
     locales = tmp_path / "locales"
     shutil.copytree(REPO / "locales", locales)
-    (locales / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (locales / code / "LC_MESSAGES").mkdir(parents=True)
     po = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=utf-8\\n"', ""]
-    for msgid, msgstr in FRENCH_MESSAGES.items():
+    for msgid, msgstr in messages.items():
         po += [f'msgid "{msgid}"', f'msgstr "{msgstr}"', ""]
-    (locales / "fr" / "LC_MESSAGES" / "messages.po").write_text("\n".join(po), encoding="utf-8")
-    # The content: French keys beside the others, and the language declared.
-    add_french_to_content(tiny.content)
+    (locales / code / "LC_MESSAGES" / "messages.po").write_text("\n".join(po), encoding="utf-8")
+    return locales
 
-    project = Project(tiny.content, Theme(REPO / "templates", locales))
+
+def build_with(tiny, tmp_path, entry, messages, prefix) -> tuple[str, str]:
+    """Build the tiny report with one more language; its page's HTML and its PDF's text."""
+    # A quoted word and an emphasised one, to see the language's quotes and emphasis.
+    tiny.replace("body/02-section.yaml", "en: the second item.",
+                 "en: 'the *second* \"item\": done.'")
+    add_language_to_content(tiny.content, entry, prefix)
+    project = Project(tiny.content, Theme(REPO / "templates",
+                                          with_catalogue(tmp_path, entry["code"], messages)))
     result = build_report(project, tiny.output)
-
     names = sorted(path.name for path in result.outputs if path.parent == tiny.output)
-    assert "test-1-1.fr.html" in names and "test-1-1.fr.pdf" in names
-    html = (tiny.output / "test-1-1.fr.html").read_text(encoding="utf-8")
+    code = entry["code"]
+    assert f"test-1-1.{code}.html" in names and f"test-1-1.{code}.pdf" in names
+    pdf = tiny.output / f"test-1-1.{code}.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return (tiny.output / f"test-1-1.{code}.html").read_text(encoding="utf-8"), text
+
+
+def test_french_is_a_report_entry_and_a_catalogue(tiny, tmp_path):
+    html, pdf = build_with(tiny, tmp_path, FRENCH, FRENCH_MESSAGES, "FR ")
     text = re.sub(r"<[^>]+>", "", html)
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr" class="emphasis-italic">' in html
     assert "ORIGINAL : FR ENGLISH" in text
     assert "DATE : 15 MARS 2022" in text  # Babel's French date
     assert "FR Geneva, May 16 to 20, 2022" in text
@@ -77,3 +113,21 @@ def test_a_third_language_needs_only_a_catalogue_and_content_keys(tiny, tmp_path
     assert "I.2" in text and "III.2" in text  # roman result codes, as the language declares
     assert 'id="para-3"' in html and 'id="fn-3"' in html  # same anchors as the others
     assert "FR The first paragraph" in text
+    # French items are "i)", its quotes « » with no-break spaces, a no-break space before ":".
+    assert re.search(r'class="item-marker">ii\)<', html)
+    assert "«\u00a0item\u00a0»\u00a0: done" in text
+    assert pdf.lstrip().startswith("F\n") or "\nF\n" in pdf[:200]  # the letter on page one
+    # The other languages keep their own rules.
+    english = (tiny.output / "test-1-1.en.html").read_text(encoding="utf-8")
+    assert re.search(r'class="item-marker">\(ii\)<', english) and "“item”: done" in english
+
+
+def test_a_language_the_report_does_not_have_needs_no_code(tiny, tmp_path):
+    html, pdf = build_with(tiny, tmp_path, GERMAN, GERMAN_MESSAGES, "DE ")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert '<html lang="de" dir="ltr" class="emphasis-bold">' in html
+    assert "DATUM: 15. MÄRZ 2022" in text
+    assert re.search(r'class="section-number">Erstens\.<', html)  # the declared labels
+    assert "„item“: done" in text
+    assert "Empfehlung 1" in text
+    assert "D\n" in pdf[:200] and "TEST/1/1" in pdf[:200]

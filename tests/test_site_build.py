@@ -47,7 +47,7 @@ def test_the_site_has_every_part_and_only_relative_links(real_build):
 
 def test_html_lang_has_the_script(real_build):
     html = (real_build[0] / "site" / "cdip-28-2.zh.html").read_text(encoding="utf-8")
-    assert '<html lang="zh-Hans">' in html
+    assert '<html lang="zh-Hans" dir="ltr" class="emphasis-none">' in html
 
 
 def test_the_same_content_builds_a_byte_identical_site(tiny, tmp_path):
