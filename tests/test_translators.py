@@ -107,3 +107,120 @@ def test_an_untouched_export_of_the_real_report_imports_byte_identically(real, c
     assert code == 0, err
     assert "imported 0 zh translations" in out
     assert yaml_files(real) == before
+
+
+# --- 2. only real translations land --------------------------------------------------------
+
+NS2 = {"x": XLIFF_2}
+NS1 = {"x": XLIFF_1}
+COMMITTEE = "report:document.committee"  # one sentence, no codes
+TITLE = "report:document.title"
+SESSION = "report:document.session"
+PREPARED = "report:document.prepared_by"
+OPENING = "body.00-opening:blocks.0.paragraph"  # two sentences, no codes
+
+
+def find_unit(tree, unit_id: str, ns=NS2):
+    found = tree.xpath(f"//x:unit[@id='{unit_id}'] | //x:trans-unit[@id='{unit_id}']",
+                       namespaces=ns)
+    assert len(found) == 1, unit_id
+    return found[0]
+
+
+def set_words(target: etree._Element, text: str) -> None:
+    for child in list(target):
+        target.remove(child)
+    target.text = text
+
+
+def line_in(path: Path, snippet: str, after: int = 0) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if number > after and snippet in line:
+            return number
+    raise AssertionError(snippet)
+
+
+def test_only_targets_that_are_translations_land_the_others_are_reported_at_their_line(
+        real, capsys):
+    path = export(real, capsys, "2.0")
+    tree = etree.parse(str(path))
+    # Marked initial by the tool: not done, whatever it holds.
+    segment = find_unit(tree, COMMITTEE).find("x:segment", NS2)
+    segment.set("state", "initial")
+    set_words(segment.find("x:target", NS2), "（草稿）发展与知识产权委员会")
+    # A copy of the English source.
+    segment = find_unit(tree, TITLE).find("x:segment", NS2)
+    set_words(segment.find("x:target", NS2), segment.findtext("x:source", namespaces=NS2))
+    # Text in the wrong script for zh.
+    segment = find_unit(tree, SESSION).find("x:segment", NS2)
+    set_words(segment.find("x:target", NS2), "Twenty-eighth session, revised")
+    # One sentence translated, the other left in English.
+    first, second = find_unit(tree, OPENING).findall("x:segment", NS2)
+    set_words(first.find("x:target", NS2), "本文件载有总干事的报告（修订）。")
+    set_words(second.find("x:target", NS2), second.findtext("x:source", namespaces=NS2))
+    # And one real translation.
+    segment = find_unit(tree, PREPARED).find("x:segment", NS2)
+    target = segment.find("x:target", NS2)
+    set_words(target, "（修订）" + "".join(target.itertext()))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    before = yaml_files(real)
+
+    code, out, err = run_import(real, path, capsys)
+    assert code == 0, err
+    assert out == "imported 1 zh translation into 1 file; 4 targets not imported (above)\n"
+    expected = [(COMMITTEE, "is marked 'initial', not translated: not imported"),
+                (TITLE, "the target is a copy of the en text: not imported"),
+                (SESSION, "the target has no letter of the zh script: not imported"),
+                (OPENING, "sentence 2 of the target is still the en text: not imported")]
+    for unit_id, message in expected:
+        line = line_in(path, "<target>", after=line_in(path, f'<unit id="{unit_id}"'))
+        place = unit_id.split(":", 1)[1]
+        assert f"zh-2.0.xlf:{line}:" in err and f"warning: unit '{place}'" in err \
+            and message in err, (unit_id, err)
+    after = yaml_files(real)
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == ["report.yaml"]
+    lines = [line for line in after["report.yaml"].decode().splitlines()
+             if line not in before["report.yaml"].decode().splitlines()]
+    assert len(lines) == 1 and lines[0].startswith("    zh: （修订）"), lines
+
+
+def test_exports_mark_current_stale_and_missing_units_as_tools_read_them(real, capsys):
+    real.replace("report.yaml", "en: Twenty-Eighth Session", "en: Twenty-Eighth Session (Resumed)")
+    real.replace("report.yaml", "    zh: 发展与知识产权委员会（CDIP）\n", "")
+    two = etree.parse(str(export(real, capsys, "2.0")))
+    one = etree.parse(str(export(real, capsys, "1.2")))
+
+    current = find_unit(two, TITLE).find("x:segment", NS2)
+    assert current.get("state") == "final" and "".join(current.find("x:target", NS2).itertext())
+    stale = find_unit(two, SESSION).find("x:segment", NS2)
+    assert (stale.get("state"), stale.get("subState")) == ("initial", "r:needs-review")
+    assert stale.findtext("x:target", namespaces=NS2) == "第二十八届会议"  # to revise
+    missing = find_unit(two, COMMITTEE).find("x:segment", NS2)
+    assert missing.get("state") == "initial" and missing.find("x:target", NS2).text is None
+
+    assert find_unit(one, TITLE, NS1).get("approved") == "yes"
+    assert find_unit(one, TITLE, NS1).find("x:target", NS1).get("state") == "translated"
+    stale = find_unit(one, SESSION, NS1)
+    assert stale.get("approved") is None
+    assert stale.find("x:target", NS1).get("state") == "needs-review-translation"
+    missing = find_unit(one, COMMITTEE, NS1).find("x:target", NS1)
+    assert missing.get("state") == "needs-translation" and missing.text is None
+
+
+def test_unit_ids_are_unique_and_target_codes_reuse_their_source_ids(real, capsys):
+    tree = etree.parse(str(export(real, capsys, "2.0")))
+    ids = [unit.get("id") for unit in tree.iterfind(".//x:unit", NS2)]
+    assert len(ids) == len(set(ids)) == 382
+    mismatched = []
+    for unit in tree.iterfind(".//x:unit", NS2):
+        # Ids are the unit's: a year may stand in another sentence in the translation.
+        source: dict[str, set[str]] = {}
+        for mark in unit.iterfind("x:segment/x:source//x:mrk", NS2):
+            source.setdefault("".join(mark.itertext()), set()).add(mark.get("id"))
+        for mark in unit.iterfind("x:segment/x:target//x:mrk", NS2):
+            text = "".join(mark.itertext())
+            if text in source and mark.get("id") not in source[text]:
+                mismatched.append((unit.get("id"), text, mark.get("id"), source[text]))
+    # A kept year or symbol in a target has the id of the same year or symbol in its source.
+    assert mismatched == []

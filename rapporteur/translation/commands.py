@@ -7,6 +7,7 @@ them (`register`) and reports the errors they raise, as for build and check.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..build import Project, check_loaded
@@ -17,7 +18,7 @@ from .ack import Place, acknowledge
 from .status import failing, format_json, format_text, translation_status
 from .tmx import export_tmx
 from .units import STATES, declared_languages
-from .xliff import VERSIONS, export_xliff, import_xliff
+from .xliff import TARGETS, VERSIONS, export_xliff, import_xliff
 from .yamledit import originals
 
 def _targets(arguments: argparse.Namespace, languages) -> list[str]:
@@ -75,7 +76,8 @@ def xliff_export_command(arguments: argparse.Namespace, project: Project, root: 
     loaded = load_content(project.content)
     languages = declared_languages(loaded)
     places = _outputs(arguments, loaded, _targets(arguments, languages), "xlf")
-    write_outputs({path: export_xliff(loaded, languages, language, arguments.version)
+    write_outputs({path: export_xliff(loaded, languages, language, arguments.version,
+                                      arguments.targets)
                    for language, path in places.items()})
     for path in places.values():
         print(f"  written  {path}")
@@ -90,11 +92,16 @@ def xliff_import_command(arguments: argparse.Namespace, project: Project, root: 
     with output_lock(project.content, "command rewriting content"):
         loaded = load_content(project.content)
         languages = declared_languages(loaded)
-        language, outputs, count = import_xliff(arguments.file.resolve(), loaded, languages,
-                                                lambda merged: check_loaded(merged, project))
-        written = write_outputs(outputs, still_holds=originals(loaded))
+        imported = import_xliff(arguments.file.resolve(), loaded, languages,
+                                lambda merged: check_loaded(merged, project))
+        written = write_outputs(imported.outputs, still_holds=originals(loaded))
+    for problem in (*imported.warnings, *imported.skipped):
+        print(problem.format(root), file=sys.stderr)
+    count, language = imported.count, imported.language
     print(f"imported {count} {language} translation{'s' if count != 1 else ''} into "
-          f"{len(written)} file{'s' if len(written) != 1 else ''}")
+          f"{len(written)} file{'s' if len(written) != 1 else ''}"
+          + (f"; {len(imported.skipped)} target{'s' if len(imported.skipped) != 1 else ''} "
+             "not imported (above)" if imported.skipped else ""))
     return 0
 
 
@@ -139,6 +146,10 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="the .xlf file (one language) or a folder")
     export.add_argument("--version", choices=VERSIONS, default="2.0",
                         help="XLIFF version (default 2.0; 1.2 for older tools)")
+    export.add_argument("--targets", choices=TARGETS, default="translation",
+                        help="what the targets hold: the present translation (default), or "
+                             "a copy of the source, for tools that translate the target's "
+                             "text (OmegaT: use --version 1.2 --targets source)")
     export.set_defaults(run=xliff_export_command)
     imported = actions.add_parser("import", help="write the translations of an XLIFF file "
                                                  "into the content (all or nothing)")
