@@ -50,6 +50,8 @@ XLIFF_1 = "urn:oasis:names:tc:xliff:document:1.2"
 OURS = "urn:rapporteur:translation:1"  # our attributes on units: the source fingerprint
 VERSIONS = ("2.0", "1.2")
 SCHEMA = Path(__file__).parent / "schemas" / "xliff_core_2.0.xsd"
+# Declares our attributes, as the strict XLIFF 1.2 schema wants of any foreign attribute.
+OURS_SCHEMA = Path(__file__).parent / "schemas" / "rapporteur_translation_1.xsd"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -942,6 +944,11 @@ def _check_marks(returned: ReturnedUnit, unit_id: str, source: str, target: str)
     renderer reads both texts: none typed in as text, none lost by escaping its code."""
     source_notes, source_references, source_links = protected_marks(source)
     notes, references, links = protected_marks(target)
+    # What a reference points at, without the author's words after "|": those are in each
+    # language's own words ({project:x|IP Technical Assistance Database}, {project:x|…数据库}).
+    source_references, references = (
+        Counter((kind, value.partition("|")[0]) for kind, value in found.elements())
+        for found in (source_references, references))
     differences = []
     for call in sorted((notes - source_notes).elements()):
         differences.append(f"a footnote call [^{call}] the source does not have")
