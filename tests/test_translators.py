@@ -303,3 +303,78 @@ def test_the_1_2_export_declares_every_attribute_of_the_projects_namespace(real,
         probe = etree.Element("{urn:t}u", {name: value for name, value in unit.attrib.items()
                                            if etree.QName(name).namespace == OURS})
         assert wrapper.validate(probe), wrapper.error_log
+
+
+# --- 4. sentence segments -------------------------------------------------------------------
+
+LARGEST = "body.05-copyright-creative-industries:blocks.4.paragraph"  # 13 sentences
+GREEN = "body.07-global-challenges-partnerships:blocks.9.paragraph"  # 12 in both languages
+
+
+def segment_text(unit: etree._Element, segment: etree._Element) -> str:
+    """The Markdown a 2.0 segment's source stands for: its words and its codes' data."""
+    data = {item.get("id"): item.text or "" for item in unit.iterfind(".//x:data", NS2)}
+
+    def text(element: etree._Element) -> str:
+        found = element.text or "" if etree.QName(element).localname != "ph" else ""
+        for child in element:
+            name = etree.QName(child).localname
+            if name == "ph":
+                found += data[child.get("dataRef")]
+            elif name == "pc":
+                found += data[child.get("dataRefStart")] + text(child) + \
+                    data[child.get("dataRefEnd")]
+            else:
+                found += text(child)
+            found += child.tail or ""
+        return found
+
+    return text(segment.find("x:source", NS2))
+
+
+def tmx_sources(path: Path) -> set[str]:
+    return {"".join(tuv.find("seg").itertext())
+            for tuv in etree.parse(str(path)).iterfind("body/tu/tuv")
+            if tuv.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"}
+
+
+def test_units_come_as_sentences_and_a_one_word_edit_keeps_the_others_exact_tmx_matches(
+        real, capsys):
+    memory = real.root / "before.tmx"
+    assert real.run("tmx", "export", "--lang", "zh", "-o", str(memory), capsys=capsys)[0] == 0
+    tree = etree.parse(str(export(real, capsys, "2.0")))
+    largest = find_unit(tree, LARGEST).findall("x:segment", NS2)
+    assert len(largest) == 13
+    texts = [segment_text(find_unit(tree, LARGEST), segment) for segment in largest]
+    assert texts[1] == "It did so through three main activities.[^s4-abc-activities]"
+    assert texts[-1].startswith("By the end of 2021, 117 publishers had signed the Charter")
+    assert all(unit.get("canResegment") in (None, "yes")
+               for unit in tree.iter(f"{{{XLIFF_2}}}file", f"{{{XLIFF_2}}}unit"))
+
+    # One word of one sentence changes: the other eleven are still in the memory, as they are.
+    real.replace("body/07-global-challenges-partnerships.yaml",
+                 "database went live in 2021", "database went online in 2021")
+    tree = etree.parse(str(export(real, capsys, "2.0", name="after.xlf")))
+    unit = find_unit(tree, GREEN)
+    texts = [segment_text(unit, segment) for segment in unit.findall("x:segment", NS2)]
+    assert len(texts) == 12
+    known = tmx_sources(memory)
+    assert [text in known for text in texts] == [True, False] + [True] * 10, texts[:2]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("See No. 5 of Art. 3, e.g. the Agenda. It was adopted.", "en",
+     ["See No. 5 of Art. 3, e.g. the Agenda.", "It was adopted."]),
+    ("Ms. A. Smith spoke.[^n1] Then Dr. Lee did.", "en",
+     ["Ms. A. Smith spoke.[^n1]", "Then Dr. Lee did."]),
+    ("第一句。第二句“引用。”第三句！{rec:1}最后", "zh",
+     ["第一句。", "第二句“引用。”", "第三句！", "{rec:1}最后"]),
+    ("A [link. Not a break](https://x.org/) here. *Two. Words* end.", "en",
+     ["A [link. Not a break](https://x.org/) here.", "*Two. Words* end."]),
+])
+def test_sentences_end_where_the_languages_rules_say(text, language, expected):
+    from rapporteur.translation.sentences import sentences
+
+    found = sentences(pieces(text), language)
+    assert [markdown(sentence.pieces) for sentence in found] == expected
+    assert "".join(markdown(sentence.pieces) + sentence.after for sentence in found) == text

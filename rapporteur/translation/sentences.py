@@ -18,9 +18,11 @@ from .scripts import scripts
 _CLOSING = "\"'”’»)\\]」』）】"
 _CALLS = r"(?:\[\^[a-z0-9][a-z0-9-]*\])*"
 # A full stop, question or exclamation mark, closing quotes and brackets, footnote calls.
-_LATIN_END = re.compile(rf"[.!?][{_CLOSING}]*{_CALLS}(?=\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-Þ])")
+_LATIN_END = re.compile(rf"[.!?][{_CLOSING}]*{_CALLS}(?=\s+[\"'“‘«(\[*_]*[A-Z0-9À-ÖØ-Þ])")
 _CJK_END = re.compile(rf"[。！？][{_CLOSING}]*{_CALLS}")
-_NEW_LINE = re.compile(r"(?=\n)")
+# A line break ends a sentence before a blank line or a list item; a line of its own that
+# starts with "2017." (kept so that it is no list item) goes on the sentence before.
+_NEW_LINE = re.compile(r"(?=\n(?:\s*\n|\s*[-*+] ))")
 
 # Abbreviations whose full stop ends no sentence (SRX "no break" rules), with single initials.
 ABBREVIATIONS = frozenset("""
