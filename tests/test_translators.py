@@ -21,6 +21,7 @@ from lxml import etree
 from conftest import REPO
 from rapporteur.load import load_content
 from rapporteur.markup import protected_marks
+from rapporteur.translation.fingerprint import normalize
 from rapporteur.translation.inline import Code, Keep, Pair, Text, markdown, pieces
 from rapporteur.translation.units import declared_languages, units
 from rapporteur.translation.xliff import XLIFF_1, XLIFF_2
@@ -171,7 +172,7 @@ def test_only_targets_that_are_translations_land_the_others_are_reported_at_thei
     expected = [(COMMITTEE, "is marked 'initial', not translated: not imported"),
                 (TITLE, "the target is a copy of the en text: not imported"),
                 (SESSION, "the target has no letter of the zh script: not imported"),
-                (OPENING, "sentence 2 of the target is still the en text: not imported")]
+                (OPENING, "sentence 2 of the en text stands untranslated in the target: not imported")]
     for unit_id, message in expected:
         line = line_in(path, "<target>", after=line_in(path, f'<unit id="{unit_id}"'))
         place = unit_id.split(":", 1)[1]
@@ -378,3 +379,116 @@ def test_sentences_end_where_the_languages_rules_say(text, language, expected):
     found = sentences(pieces(text), language)
     assert [markdown(sentence.pieces) for sentence in found] == expected
     assert "".join(markdown(sentence.pieces) + sentence.after for sentence in found) == text
+
+
+# --- 5. OmegaT 3.6 (Debian's), headless -------------------------------------------------------
+
+OMEGAT = Path("/usr/share/omegat/OmegaT.jar")
+OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<omegat>
+  <project version="1.0">
+    <source_dir>__DEFAULT__</source_dir>
+    <source_dir_excludes/>
+    <target_dir>__DEFAULT__</target_dir>
+    <tm_dir>__DEFAULT__</tm_dir>
+    <glossary_dir>__DEFAULT__</glossary_dir>
+    <glossary_file>__DEFAULT__</glossary_file>
+    <dictionary_dir>__DEFAULT__</dictionary_dir>
+    <source_lang>en</source_lang>
+    <target_lang>zh-CN</target_lang>
+    <source_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</source_tok>
+    <target_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</target_tok>
+    <sentence_seg>true</sentence_seg>
+    <support_default_translations>true</support_default_translations>
+    <remove_tags>false</remove_tags>
+  </project>
+</omegat>
+"""
+# What the translator's memory knows: two units whole (one of four sentences), and one sentence
+# of a unit whose other sentence nobody translated.
+MEMORY = {
+    "Twenty-Eighth Session": "第二十八届会议（修订）",
+    "As WIPO is striving to improve its reporting to the Committee, the structure of the "
+    "report has been modified.": "（修订）由于产权组织正在努力改进对委员会的报告，报告的结构已作修改。",
+    "The report presents the implementation and mainstreaming of the Development Agenda "
+    "around the main areas of work of WIPO's Sectors.":
+        "报告围绕产权组织各部门的主要工作领域介绍发展议程的落实和主流化情况。",
+    "This approach streamlines the presentation of information and avoids duplication.":
+        "这种方法简化了信息的介绍，避免了重复。",
+    "Specifically, each part of the report provides an overview of the Sector's work related "
+    "to IP and development and of the latest work of the relevant WIPO bodies, as well as an "
+    "overview of the Development Agenda projects currently being implemented and those already "
+    "mainstreamed by each Sector.":
+        "具体而言，报告的每一部分概述了该部门与知识产权和发展有关的工作以及产权组织相关机构的最新工作，"
+        "并概述了各部门目前正在实施和已经主流化的发展议程项目。",
+    "It is the Director General's twelfth annual report and aims to provide an overview of the "
+    "activities undertaken by WIPO in implementing the Development Agenda and mainstreaming it "
+    "into WIPO's relevant programs.": "这是总干事的第十二份年度报告（只译了这一句）。",
+}
+
+
+def omegat(project: Path, *options: str) -> None:
+    import subprocess
+
+    done = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(OMEGAT),
+                           str(project), *options], capture_output=True, text=True,
+                          cwd=project)
+    assert done.returncode == 0 and "Finished" in done.stdout + done.stderr, \
+        done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_omegat_translates_the_source_copy_export_and_only_its_translations_land(
+        real, capsys):
+    import re
+
+    exported = export(real, capsys, "1.2", "--targets", "source")
+    project = real.root / "omegat"
+    for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
+        (project / folder).mkdir(parents=True)
+    (project / "omegat.project").write_text(OMEGAT_PROJECT)
+    shutil.copy(exported, project / "source" / "report.xlf")
+    memory = etree.Element("tmx", version="1.4")
+    etree.SubElement(memory, "header", creationtool="test", creationtoolversion="1",
+                     segtype="sentence", adminlang="en", srclang="en", datatype="plaintext",
+                     **{"o-tmf": "test"})
+    body = etree.SubElement(memory, "body")
+    for english, chinese in MEMORY.items():
+        tu = etree.SubElement(body, "tu")
+        for language, text in (("en", english), ("zh-CN", chinese)):
+            tuv = etree.SubElement(tu, "tuv", {"{http://www.w3.org/XML/1998/namespace}lang":
+                                               language})
+            etree.SubElement(tuv, "seg").text = text
+    etree.ElementTree(memory).write(str(project / "tm" / "auto" / "few.tmx"),
+                                    xml_declaration=True, encoding="UTF-8")
+
+    # Every unit reaches OmegaT, with the English as its source.
+    omegat(project, "--mode=console-createpseudotranslatetmx",
+           f"--pseudotranslatetmx={real.root / 'seen.tmx'}", "--pseudotranslatetype=equal")
+    seen = [re.sub(r"</?[a-z]+\d+/?>|\s", "", "".join(tuv.find("seg").itertext()))
+            for tuv in etree.parse(str(real.root / "seen.tmx")).iter("tuv")
+            if tuv.get("lang") == "en"]
+    assert seen and not any(re.search(r"[\u4e00-\u9fff]", text) for text in seen)
+    loaded = load_content(real.content)
+    missing = []
+    for unit in units(loaded, declared_languages(loaded)):
+        words = re.sub(r"\s", "", "".join(
+            piece.text if isinstance(piece, (Text, Keep)) else
+            markdown(piece.inside) if isinstance(piece, Pair) else ""
+            for piece in pieces(normalize(unit.texts["en"]))))
+        if words and not any(words.startswith(text) for text in seen if text):
+            missing.append(unit.id)
+    assert missing == []
+
+    omegat(project, "--mode=console-translate")
+    before = yaml_files(real)
+    code, out, err = run_import(real, project / "target" / "report.xlf", capsys)
+    assert code == 0, err
+    # OmegaT keeps the export's states: the import goes by what changed.
+    assert out == "imported 2 zh translations into 2 files; 1 target not imported (above)\n"
+    assert "report.xlf:" in err and "warning: unit 'blocks.0.paragraph': sentence 1 of the en " \
+        "text stands untranslated in the target: not imported" in err, err
+    changed = changed_lines(before, yaml_files(real))
+    # The four sentences of one paragraph, joined as Chinese is written; the session; nothing
+    # of the paragraph translated in part, nor of the 380 units OmegaT returned as English.
+    assert changed == [("body/00-opening.yaml", "        " + "".join(list(MEMORY.values())[1:5])),
+                       ("report.yaml", "    zh: 第二十八届会议（修订）")], changed

@@ -908,15 +908,16 @@ def _not_a_translation(returned: ReturnedUnit, unit_id: str, text: str, source: 
     if not in_script(_words(text), language):
         return _Skip(where, f"{name}: the target has no letter of the {language} script: not "
                      "imported", f"translate it into {language}")
-    source_sentences = {markdown(sentence.pieces).strip()
-                        for sentence in sentences(pieces(source), languages.source)}
-    for number, sentence in enumerate(sentences(pieces(text), language), 1):
+    # A sentence of a source of several left as it was, where the rest is translated (OmegaT
+    # writes the source of every segment nobody translated): found whole in the target.
+    source_sentences = sentences(pieces(source), languages.source)
+    for number, sentence in enumerate(source_sentences, 1):
         written = markdown(sentence.pieces).strip()
         words = _words(written)
-        if written in source_sentences and has_letters(words) and not in_script(words,
-                                                                                  language):
-            return _Skip(where, f"{name}: sentence {number} of the target is still the "
-                         f"{languages.source} text: not imported",
+        if len(source_sentences) > 1 and len(words.split()) >= 3 and written in text and \
+                not in_script(words, language):
+            return _Skip(where, f"{name}: sentence {number} of the {languages.source} text "
+                         "stands untranslated in the target: not imported",
                          "translate every sentence of the unit, then import again")
     if returned.version == "2.0" and len(returned.segments) == len(exported.source):
         for number, segment in enumerate(returned.segments, 1):
