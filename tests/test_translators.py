@@ -492,3 +492,20 @@ def test_omegat_translates_the_source_copy_export_and_only_its_translations_land
     # of the paragraph translated in part, nor of the 380 units OmegaT returned as English.
     assert changed == [("body/00-opening.yaml", "        " + "".join(list(MEMORY.values())[1:5])),
                        ("report.yaml", "    zh: 第二十八届会议（修订）")], changed
+
+
+# --- 6. the translator's package ------------------------------------------------------------
+
+def test_the_package_primes_a_tool_with_the_current_translations_and_the_glossary(real, capsys):
+    from translate.storage import tbx, tmx
+
+    path = export(real, capsys, "1.2", "--targets", "source", "--package")
+    memory = tmx.tmxfile.parsefile(str(path.with_suffix(".tmx")))
+    pairs = {unit.source: unit.target for unit in memory.units}
+    assert pairs["Twenty-Eighth Session"] == "第二十八届会议"
+    # Sentence by sentence where both languages have as many sentences.
+    assert pairs["This approach streamlines the presentation of information and avoids "
+                 "duplication."] == "这种方法简化了信息的呈现方式，避免了重复。"
+    terms = tbx.tbxfile.parsefile(str(path.with_suffix(".tbx")))
+    glossary = {unit.source: unit.target for unit in terms.units}
+    assert glossary["WIPO"] == "产权组织" and len(glossary) > 20

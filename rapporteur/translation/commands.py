@@ -16,6 +16,7 @@ from ..load import load_content
 from ..publish import output_lock, write_outputs
 from .ack import Place, acknowledge
 from .status import failing, format_json, format_text, translation_status
+from .tbx import export_tbx
 from .tmx import export_tmx
 from .units import STATES, declared_languages
 from .xliff import TARGETS, VERSIONS, export_xliff, import_xliff
@@ -76,10 +77,17 @@ def xliff_export_command(arguments: argparse.Namespace, project: Project, root: 
     loaded = load_content(project.content)
     languages = declared_languages(loaded)
     places = _outputs(arguments, loaded, _targets(arguments, languages), "xlf")
-    write_outputs({path: export_xliff(loaded, languages, language, arguments.version,
-                                      arguments.targets)
-                   for language, path in places.items()})
-    for path in places.values():
+    outputs = {}
+    for language, path in places.items():
+        outputs[path] = export_xliff(loaded, languages, language, arguments.version,
+                                     arguments.targets)
+        if arguments.package:
+            # The translator's package: the memory of current translations and the glossary,
+            # beside the file, named after it, for the tool to load with it.
+            outputs[path.with_suffix(".tmx")] = export_tmx(loaded, languages, language)
+            outputs[path.with_suffix(".tbx")] = export_tbx(loaded, languages, language)
+    write_outputs(outputs)
+    for path in outputs:
         print(f"  written  {path}")
     return 0
 
@@ -150,6 +158,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="what the targets hold: the present translation (default), or "
                              "a copy of the source, for tools that translate the target's "
                              "text (OmegaT: use --version 1.2 --targets source)")
+    export.add_argument("--package", action="store_true",
+                        help="also write, beside each .xlf, the translation memory of its "
+                             "current translations (.tmx) and the glossary (.tbx)")
     export.set_defaults(run=xliff_export_command)
     imported = actions.add_parser("import", help="write the translations of an XLIFF file "
                                                  "into the content (all or nothing)")

@@ -156,7 +156,7 @@ def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ord
                 end.text = piece.end
 
 
-def _glossary(loaded: LoadedContent) -> list[Term]:
+def glossary_terms(loaded: LoadedContent) -> list[Term]:
     source = loaded.glossary
     terms = source.data.get("terms") if source and isinstance(source.data, dict) else None
     return [Term({str(code): str(form) for code, form in entry.items()},
@@ -207,7 +207,7 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
     """The XLIFF document that asks for the `language` translation of every unit."""
     found = units(loaded, languages)
     tracked = is_tracked(found)
-    terms = _glossary(loaded)
+    terms = glossary_terms(loaded)
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     if version == "2.0":
         # Line breaks in a text separate blocks and list items: tools must keep them.
