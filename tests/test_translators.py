@@ -509,3 +509,47 @@ def test_the_package_primes_a_tool_with_the_current_translations_and_the_glossar
     terms = tbx.tbxfile.parsefile(str(path.with_suffix(".tbx")))
     glossary = {unit.source: unit.target for unit in terms.units}
     assert glossary["WIPO"] == "产权组织" and len(glossary) > 20
+
+
+# --- context: what a reviewer speaks of --------------------------------------------------------
+
+def test_every_unit_names_its_printed_place_and_a_reference_shows_what_the_reader_sees(
+        real, capsys, real_project):
+    from rapporteur.build import prepare_report
+    from rapporteur.resolve import Paragraph
+
+    tree = etree.parse(str(export(real, capsys, "2.0")))
+    places = {unit.get("id"): unit.findtext("x:notes/x:note[@category='place']",
+                                            namespaces=NS2)
+              for unit in tree.iterfind(".//x:unit", NS2)}
+    assert None not in places.values()
+    # The numbers the documents print, from the renderer's own numbering.
+    _, document, _ = prepare_report(real_project)
+    expected = {}
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                for note in block.footnotes:
+                    expected[note.id] = f"note {note.number} (paragraph {block.number})"
+    given = {unit_id.rsplit(".", 1)[1]: place for unit_id, place in places.items()
+             if ".footnotes." in unit_id}
+    assert given == expected
+    numbers = {normalize(block.text["en"]): f"paragraph {block.number}"
+               for section in document.sections for block in section.blocks
+               if isinstance(block, Paragraph)}
+    loaded = load_content(real.content)
+    for unit in units(loaded, declared_languages(loaded)):
+        if unit.location[-1:] == ("paragraph",):
+            unit_id = f"{unit.file.path.relative_to(real.content).with_suffix('')}"
+            unit_id = f"{unit_id.replace('/', '.')}:{unit.id}"
+            assert places[unit_id] == numbers[normalize(unit.texts["en"])], unit_id
+    assert places["body.02-regional-national-development:blocks.25.items.1.text"] == \
+        "paragraph 24 (ii)"
+
+    # A footnote call shows its printed number, a reference the title or words a reader sees.
+    codes = {code.get("disp") for code in tree.iterfind(".//x:ph", NS2)}
+    assert "note 26" in codes and "IP Technical Assistance Database" in codes
+    assert "Systematization of statistical data and the design and implementation of a " \
+        "methodology for conducting impact studies on the use of the intellectual property " \
+        "system" in codes  # {project:statistics-impact-assessment}: its Annex II title
+    assert "Recommendations 1, 4, 10, 35, 37" in codes

@@ -137,7 +137,8 @@ def test_notes_give_the_place_glossary_terms_and_a_stale_units_previous_translat
 
     title = unit(tree, SECTION, "title")
     notes = {note.get("category"): note.text for note in title.iterfind(".//x:note", NS)}
-    assert notes == {"location": f"{SECTION}:1", "glossary": "区域部门 = Regional Sector"}
+    assert notes == {"location": f"{SECTION}:1", "place": "section title",
+                     "glossary": "区域部门 = Regional Sector"}
 
     stale = unit(tree, OPENING, "blocks.1.paragraph")
     segment = stale.find("x:segment", NS)

@@ -39,6 +39,7 @@ from ..text import is_cjk
 from .fingerprint import fingerprint, normalize
 from .inline import Code, Keep, Pair, Piece, Text, markdown, pieces
 from .scripts import has_letters, in_script
+from .places import Place, printed_places, project_titles, shown_words
 from .sentences import Sentence, sentences
 from .units import (MISSING, STALE, Languages, Unit, is_tracked, relative_name,
                     state, units)
@@ -113,8 +114,12 @@ class _Codes:
         return self.marks[key]
 
 
+Shown = Callable[[Code], str]
+"""What a reader sees where a code stands ("note 26", a project's title): a code's `disp`."""
+
+
 def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ordinal: Counter,
-            is_source: bool, version: str) -> None:
+            is_source: bool, version: str, shown: Shown | None = None) -> None:
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     for piece in found:
         if isinstance(piece, Text):
@@ -132,7 +137,8 @@ def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ord
             if version == "2.0":
                 etree.SubElement(parent, f"{{{ns}}}ph", id=code_id,
                                  dataRef=codes.data_id(piece.data), canDelete="no",
-                                 disp=piece.data, subType=f"r:{piece.kind}", type="other")
+                                 disp=shown(piece) if shown else piece.data,
+                                 subType=f"r:{piece.kind}", type="other")
             else:
                 element = etree.SubElement(parent, f"{{{ns}}}ph", id=code_id,
                                            ctype=f"x-{piece.kind}")
@@ -146,12 +152,12 @@ def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ord
                 if piece.kind in _PROTECTED_KINDS:
                     attributes["canDelete"] = "no"
                 pair = etree.SubElement(parent, f"{{{ns}}}pc", attributes)
-                _inline(pair, piece.inside, codes, ordinal, is_source, version)
+                _inline(pair, piece.inside, codes, ordinal, is_source, version, shown)
             else:
                 ctype = "link" if piece.kind == "link" else "italic"
                 start = etree.SubElement(parent, f"{{{ns}}}bpt", id=code_id, ctype=ctype)
                 start.text = piece.start
-                _inline(parent, piece.inside, codes, ordinal, is_source, version)
+                _inline(parent, piece.inside, codes, ordinal, is_source, version, shown)
                 end = etree.SubElement(parent, f"{{{ns}}}ept", id=code_id)
                 end.text = piece.end
 
@@ -164,10 +170,43 @@ def glossary_terms(loaded: LoadedContent) -> list[Term]:
             for index, entry in enumerate(terms or []) if isinstance(entry, dict)]
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the notes and codes of an export tell a translator, found once for all units."""
+
+    terms: list[Term]
+    places: dict[Place, str]  # "paragraph 24 (ii)", "note 26 (paragraph 24)"
+    titles: dict[str, str]  # project id → title in the source language
+
+    def shown(self, unit: Unit) -> Shown:
+        def words(code: Code) -> str:
+            if code.kind == "footnote":
+                place = self.places.get((unit.file.path, unit.location[:2] + (
+                    "footnotes", code.data[2:-1])))
+                return place.split(" (")[0] if place else code.data
+            if code.kind == "reference":
+                return shown_words(code.data, self.titles)
+            return code.data
+        return words
+
+
+def _context(loaded: LoadedContent, languages: Languages) -> _Context:
+    data = loaded.report.data if isinstance(loaded.report.data, dict) else {}
+    entries = data.get("languages") if isinstance(data.get("languages"), list) else []
+    reading = next((entry.get("code") for entry in entries if isinstance(entry, dict)),
+                   languages.source)
+    return _Context(glossary_terms(loaded), printed_places(loaded, str(reading)),
+                    project_titles(loaded, languages.source))
+
+
 def _notes(unit: Unit, language: str, unit_state: str, languages: Languages,
-           terms: list[Term], root: Path) -> list[tuple[str, str]]:
+           context: _Context, root: Path) -> list[tuple[str, str]]:
     line, _ = unit.position()
     notes = [("location", f"{relative_name(unit.file, root)}:{line}")]
+    printed = context.places.get((unit.file.path, unit.location))
+    if printed:
+        notes.append(("place", printed))
+    terms = context.terms
     source = languages.source
     for term in terms_used(unit.texts[source], [term for term in terms
                                                 if term.forms.get(source, "").strip()], source):
@@ -207,7 +246,7 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
     """The XLIFF document that asks for the `language` translation of every unit."""
     found = units(loaded, languages)
     tracked = is_tracked(found)
-    terms = glossary_terms(loaded)
+    context = _context(loaded, languages)
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     if version == "2.0":
         # Line breaks in a text separate blocks and list items: tools must keep them.
@@ -230,7 +269,7 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
                                     original=name, datatype="plaintext")
             container = etree.SubElement(file, f"{{{ns}}}body")
         for unit in file_units:
-            _export_unit(container, name, unit, language, languages, tracked, terms,
+            _export_unit(container, name, unit, language, languages, tracked, context,
                          loaded.root, version, targets)
     indent(root, _STRUCTURE)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
@@ -267,7 +306,7 @@ def cut(unit: Unit, language: str, languages: Languages, shown: str | None) -> _
 
 
 def _export_unit(container: etree._Element, file_name: str, unit: Unit, language: str,
-                 languages: Languages, tracked: bool, terms: list[Term], root: Path,
+                 languages: Languages, tracked: bool, context: _Context, root: Path,
                  version: str, targets: str) -> None:
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     unit_state = state(unit, language, languages, tracked)
@@ -286,7 +325,8 @@ def _export_unit(container: etree._Element, file_name: str, unit: Unit, language
         # What the target held: a target returned as it was is no translation, and must not
         # undo a newer translation (another import, an edit) made since.
         element.set(f"{{{OURS}}}shown", fingerprint(shown))
-    notes = _notes(unit, language, unit_state, languages, terms, root)
+    notes = _notes(unit, language, unit_state, languages, context, root)
+    shown_as = context.shown(unit)
     if version == "1.2":
         source = etree.SubElement(element, f"{{{ns}}}source")
         _inline(source, pieces(source_text), codes, Counter(), True, version)
@@ -312,7 +352,7 @@ def _export_unit(container: etree._Element, file_name: str, unit: Unit, language
         if unit_state == STALE and not done and targets == "translation":
             segment.set("subState", "r:needs-review")
         source = etree.SubElement(segment, f"{{{ns}}}source")
-        _inline(source, sentence.pieces, codes, source_order, True, version)
+        _inline(source, sentence.pieces, codes, source_order, True, version, shown_as)
         ignorable = None
         if sentence.after:
             ignorable = etree.SubElement(element, f"{{{ns}}}ignorable")
@@ -321,14 +361,15 @@ def _export_unit(container: etree._Element, file_name: str, unit: Unit, language
     for number, (segment, ignorable) in enumerate(placed):
         target = etree.SubElement(segment, f"{{{ns}}}target")
         if parts.target is not None:
-            _inline(target, parts.target[number].pieces, codes, target_order, False, version)
+            _inline(target, parts.target[number].pieces, codes, target_order, False, version,
+                    shown_as)
             if ignorable is not None:
                 etree.SubElement(ignorable, f"{{{ns}}}target").text = \
                     parts.target[number].after
         elif parts.whole and number == 0:
             # The translation has other sentences than its source: it stands whole in the
             # first segment, and the import joins it with the (empty) others.
-            _inline(target, pieces(shown), codes, target_order, False, version)
+            _inline(target, pieces(shown), codes, target_order, False, version, shown_as)
     if codes.data:
         for data, data_id in codes.data.items():
             etree.SubElement(original, f"{{{ns}}}data", id=data_id).text = data
