@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
@@ -190,6 +191,103 @@ def _parser(validate_link: Callable[[str], bool], typesetter: Typesetter = Types
 _renderer = lru_cache(maxsize=16)(lambda typesetter: _parser(is_allowed_link, typesetter))
 """The renderer of each language's texts, by its typesetting rules."""
 _INSPECTOR = _parser(lambda url: True)
+
+
+# --- where each construct stands in the text ----------------------------------------------
+#
+# markdown-it's inline tokens carry no positions. The locator is the inspector's parser with
+# every inline rule wrapped to note, on the tokens it pushes, the stretch of the text it
+# consumed: so `xliff export` protects exactly what the renderer reads as a footnote call, a
+# reference, a link or emphasis, and a translator's tool sees the rest as words.
+
+_SPAN = "rapporteur-span"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A construct of a text, as the renderer parses it: text[start:end]; for a link or
+    emphasis, the words inside are text[inner[0]:inner[1]] and the spans among them."""
+
+    kind: str  # "footnote", "reference", "url" (an <autolink>), "link", "emphasis"
+    start: int
+    end: int
+    inner: tuple[int, int] | None = None
+    inside: tuple["Span", ...] = ()
+
+
+def _located(name: str, rule: Callable) -> Callable:
+    def located(state: StateInline, silent: bool) -> bool:
+        if silent:
+            return rule(state, silent)
+        if state.pending:
+            state.pushPending()  # text before the construct is not part of its span
+        start, first = state.pos, len(state.tokens)
+        label_end = (state.md.helpers.parseLinkLabel(state, start, True)
+                     if name == "link" and state.src[start] == "[" else -1)
+        if not rule(state, silent):
+            return False
+        new = [token for token in state.tokens[first:] if _SPAN not in token.meta]
+        for offset, token in enumerate(new):
+            # The emphasis rule pushes one token per "*" of a run; any other rule's tokens
+            # (a link's open and close, an autolink's three) share what the rule consumed.
+            span = (start + offset, start + offset + 1) if name == "emphasis" \
+                else (start, state.pos)
+            token.meta = {**(token.meta or {}), _SPAN: span}
+        if name == "link" and new:
+            new[0].meta["label_end"] = label_end
+        return True
+    return located
+
+
+def _locator() -> MarkdownIt:
+    md = _parser(lambda url: True)
+    for rule in md.inline.ruler.__rules__:
+        md.inline.ruler.at(rule.name, _located(rule.name, rule.fn))
+    return md
+
+
+_LOCATOR = _locator()
+
+
+@lru_cache(maxsize=8192)
+def inline_spans(text: str) -> tuple[Span, ...]:
+    """The footnote calls, references, autolinks, links and emphasis of a text parsed as
+    `render_inline` parses it, with where each stands. Bare URLs are not among them: the
+    renderer finds those in the text between (`text.bare_urls`)."""
+    # markdown-it turns "\r\n" into "\n"; one character for one keeps the positions.
+    tokens = [token for block in _LOCATOR.parseInline(text.replace("\r", "\n"))
+              for token in block.children or []]
+    levels: list[list[Span]] = [[]]
+    opened: list[tuple[str, int, int]] = []  # kind, start, where its words start
+    label_ends: list[int] = []  # where each open link's words end: at its "]("
+    for token in tokens:
+        span = token.meta.get(_SPAN) if token.meta else None
+        if span is None or token.type == "text" or (token.type == "link_close"
+                                                    and token.info == "auto"):
+            continue  # words, or tokens a core rule made (bare URLs): not located
+        start, end = span
+        if token.type in ("footnote_ref", "reference"):
+            levels[-1].append(Span("footnote" if token.type == "footnote_ref" else "reference",
+                                   start, end))
+        elif token.type == "link_open" and token.info == "auto":
+            levels[-1].append(Span("url", start, end))
+        elif token.type == "link_open":
+            opened.append(("link", start, start + 1))
+            levels.append([])
+            label_ends.append(token.meta["label_end"])
+        elif token.type in ("em_open", "strong_open"):
+            opened.append(("emphasis", end - len(token.markup), end))
+            levels.append([])
+        elif token.type in ("link_close", "em_close", "strong_close"):
+            kind, open_start, inner_start = opened.pop()
+            inside = levels.pop()
+            if kind == "link":
+                inner_end, close_end = label_ends.pop(), end
+            else:
+                inner_end, close_end = start, start + len(token.markup)
+            levels[-1].append(Span(kind, open_start, close_end, (inner_start, inner_end),
+                                   tuple(inside)))
+    return tuple(levels[0])
 
 
 RenderReference = Callable[[str, str], str]

@@ -22,7 +22,7 @@ from rapporteur.build import Project as BuildProject, build_report
 from rapporteur.load import load_content
 from rapporteur.translation.inline import Code, Keep, Pair, Text, markdown, pieces
 from rapporteur.translation.units import declared_languages, units
-from rapporteur.translation.xliff import XLIFF_1, XLIFF_2, export_xliff
+from rapporteur.translation.xliff import XLIFF_1, XLIFF_2, export_xliff, file_key
 from test_translation_status import Project
 
 SCHEMA = Path(__file__).parent / "schemas" / "xliff_core_2.0.xsd"
@@ -50,7 +50,7 @@ def export(project: Project, capsys, *options: str) -> Path:
 
 
 def unit(tree: etree._Element, file: str, unit_id: str) -> etree._Element:
-    found = tree.xpath(f"//x:file[@original='{file}']/x:unit[@id='{unit_id}']",
+    found = tree.xpath(f"//x:file[@original='{file}']/x:unit[@id='{file_key(file)}:{unit_id}']",
                        namespaces=NS)
     assert len(found) == 1, (file, unit_id)
     return found[0]
@@ -137,11 +137,13 @@ def test_notes_give_the_place_glossary_terms_and_a_stale_units_previous_translat
 
     title = unit(tree, SECTION, "title")
     notes = {note.get("category"): note.text for note in title.iterfind(".//x:note", NS)}
-    assert notes == {"location": f"{SECTION}:1", "glossary": "区域部门 = Regional Sector"}
+    assert notes == {"location": f"{SECTION}:1", "place": "section title",
+                     "glossary": "区域部门 = Regional Sector"}
 
     stale = unit(tree, OPENING, "blocks.1.paragraph")
-    assert stale.find("x:segment", NS).get("state") == "initial"
-    assert stale.find("x:segment/x:target", NS) is None
+    segment = stale.find("x:segment", NS)
+    assert (segment.get("state"), segment.get("subState")) == ("initial", "r:needs-review")
+    assert "".join(segment.find("x:target", NS).itertext()) == "The second paragraph, in 2021."
     previous = stale.find("x:notes/x:note[@category='previous-translation']", NS)
     assert previous.text == "The second paragraph, in 2021."
 
@@ -175,9 +177,7 @@ def test_a_translated_xliff_lands_in_the_yaml_stamped_and_builds(tracked, capsys
     for target in tree.iterfind(".//x:target", NS):
         _upper(target)
     stale = unit(tree, OPENING, "blocks.1.paragraph")
-    previous = stale.find("x:notes/x:note[@category='previous-translation']", NS).text
-    etree.SubElement(stale.find("x:segment", NS), f"{{{XLIFF_2}}}target").text = \
-        previous.upper()
+    stale.find("x:segment", NS).set("state", "translated")  # revised, and said so
     save(tree, path)
 
     code, out, err = tracked.run("xliff", "import", str(path), capsys=capsys)
@@ -247,7 +247,7 @@ def test_an_unknown_unit_id_is_refused(tracked, capsys):
 def test_a_source_changed_since_the_export_is_refused(tracked, capsys):
     path = export(tracked, capsys)
     tracked.replace(SECTION, "zh: 第二项。", "zh: 第二项（已改）。")
-    _refused(tracked, path, capsys, line_of(path, '<unit id="blocks.1.items.1.text"'),
+    _refused(tracked, path, capsys, line_of(path, '<unit id="body.02-section:blocks.1.items.1.text"'),
              "the zh text of unit 'blocks.1.items.1.text' changed since this file was exported")
 
 
@@ -277,7 +277,7 @@ def test_an_xliff_that_breaks_the_schema_is_refused(tracked, capsys):
 def test_a_translation_that_fails_parity_is_refused(tracked, capsys):
     path = export(tracked, capsys)
     text = path.read_text()
-    path.write_text(text.replace('in <mrk id="m2" translate="no">2021</mrk>.', "last year."))
+    path.write_text(text.replace('in <mrk id="m1" translate="no">2021</mrk>.', "last year."))
     before = snapshot(tracked.content)
     code, _, err = tracked.run("xliff", "import", str(path), capsys=capsys)
     assert code == 1
@@ -300,7 +300,7 @@ def test_an_xliff_1_2_export_has_the_same_codes(tracked, capsys):
     ns = {"x": XLIFF_1}
     opening = tree.find(f"x:file[@original='{OPENING}']", ns)
     assert opening.get("source-language") == "zh" and opening.get("target-language") == "en"
-    paragraph = opening.find("x:body/x:trans-unit[@id='blocks.0.paragraph']", ns)
+    paragraph = opening.find("x:body/x:trans-unit[@id='body.01-opening:blocks.0.paragraph']", ns)
     assert paragraph.find("x:source/x:ph", ns).text == "[^first-note]"
     assert paragraph.find("x:source/x:mrk", ns).get("mtype") == "protected"
 
@@ -316,7 +316,8 @@ def test_tmx_holds_the_current_aligned_units(tracked, capsys):
     assert tree.get("version") == "1.4"
     assert tree.find("header").get("srclang") == "zh"
     tus = tree.findall("body/tu")
-    assert len(tus) == 31
+    # 31 current units; two of them have two sentences in both languages, one <tu> each.
+    assert len({tu.get("tuid").split("#s")[0] for tu in tus}) == 31 and len(tus) == 33
     ids = {tu.get("tuid") for tu in tus}
     assert f"{OPENING}#blocks.0.paragraph" in ids and f"{OPENING}#blocks.1.paragraph" not in ids
     first = next(tu for tu in tus if tu.get("tuid") == f"{OPENING}#blocks.0.paragraph")
@@ -336,12 +337,13 @@ def test_a_missing_translation_is_asked_for_and_lands_in_its_unit(tracked, capsy
     tree = etree.parse(str(path)).getroot()
     missing = unit(tree, OPENING, "blocks.1.paragraph")
     segment = missing.find("x:segment", NS)
-    assert segment.get("state") == "initial" and segment.find("x:target", NS) is None
+    assert segment.get("state") == "initial" and len(segment.find("x:target", NS)) == 0
     target = copy.deepcopy(segment.find("x:source", NS))
     target.tag = f"{{{XLIFF_2}}}target"
     target.text = "Paragraph two, of "
     target[0].tail = "."  # the year, kept as marked
-    segment.append(target)
+    segment.replace(segment.find("x:target", NS), target)
+    segment.set("state", "translated")
     save(tree, path)
     code, out, err = tracked.run("xliff", "import", str(path), capsys=capsys)
     assert (code, out) == (0, "imported 1 en translation into 1 file\n"), err

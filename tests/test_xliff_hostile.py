@@ -142,14 +142,14 @@ def test_a_unit_given_again_in_a_second_file_element_is_refused(tracked, capsys)
     again = copy.deepcopy(opening)
     again.set("id", "f99")
     for each in again.findall("x:unit", NS):
-        if each.get("id") != "blocks.1.paragraph":
+        if each.get("id") != "body.01-opening:blocks.1.paragraph":
             again.remove(each)
     again.find("x:unit/x:segment/x:target", NS)[0].tail = ", AGAIN."
     tree.append(again)
     save(tree, path)
     _refused(tracked, path, capsys,
              [number for number, line in enumerate(path.read_text().splitlines(), 1)
-              if '<unit id="blocks.1.paragraph"' in line][-1],
+              if '<unit id="body.01-opening:blocks.1.paragraph"' in line][-1],
              "unit 'blocks.1.paragraph' of 'body/01-opening.yaml' appears twice")
 
 
@@ -463,7 +463,7 @@ def test_a_second_target_in_a_1_2_unit_is_refused_not_ignored(tracked, capsys):
     shown = '<target state="translated">Test Committee</target>'
     assert text.count(shown) == 1
     path.write_text(text.replace(shown, shown + '<target state="translated">Genf</target>'))
-    _refused(tracked, path, capsys, line_of(path, '<trans-unit id="document.committee"'),
+    _refused(tracked, path, capsys, line_of(path, '<trans-unit id="report:document.committee"'),
              "unit 'document.committee' has 1 sources and 2 targets")
 
 
@@ -473,7 +473,7 @@ def test_units_in_a_group_are_imported_not_skipped(tracked, capsys):
     ns = {"x": XLIFF_1}
     body = tree.find("x:file[@original='report.yaml']/x:body", ns)
     group = etree.SubElement(body, f"{{{XLIFF_1}}}group", id="g1")
-    place = body.find("x:trans-unit[@id='document.committee']", ns)
+    place = body.find("x:trans-unit[@id='report:document.committee']", ns)
     group.append(place)
     place.find("x:target", ns).text = "GENEVA"
     save(tree, path)

@@ -7,6 +7,7 @@ them (`register`) and reports the errors they raise, as for build and check.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..build import Project, check_loaded
@@ -15,9 +16,10 @@ from ..load import load_content
 from ..publish import output_lock, write_outputs
 from .ack import Place, acknowledge
 from .status import failing, format_json, format_text, translation_status
+from .tbx import export_tbx
 from .tmx import export_tmx
 from .units import STATES, declared_languages
-from .xliff import VERSIONS, export_xliff, import_xliff
+from .xliff import TARGETS, VERSIONS, export_xliff, import_xliff
 from .yamledit import originals
 
 def _targets(arguments: argparse.Namespace, languages) -> list[str]:
@@ -75,9 +77,17 @@ def xliff_export_command(arguments: argparse.Namespace, project: Project, root: 
     loaded = load_content(project.content)
     languages = declared_languages(loaded)
     places = _outputs(arguments, loaded, _targets(arguments, languages), "xlf")
-    write_outputs({path: export_xliff(loaded, languages, language, arguments.version)
-                   for language, path in places.items()})
-    for path in places.values():
+    outputs = {}
+    for language, path in places.items():
+        outputs[path] = export_xliff(loaded, languages, language, arguments.version,
+                                     arguments.targets)
+        if arguments.package:
+            # The translator's package: the memory of current translations and the glossary,
+            # beside the file, named after it, for the tool to load with it.
+            outputs[path.with_suffix(".tmx")] = export_tmx(loaded, languages, language)
+            outputs[path.with_suffix(".tbx")] = export_tbx(loaded, languages, language)
+    write_outputs(outputs)
+    for path in outputs:
         print(f"  written  {path}")
     return 0
 
@@ -90,11 +100,16 @@ def xliff_import_command(arguments: argparse.Namespace, project: Project, root: 
     with output_lock(project.content, "command rewriting content"):
         loaded = load_content(project.content)
         languages = declared_languages(loaded)
-        language, outputs, count = import_xliff(arguments.file.resolve(), loaded, languages,
-                                                lambda merged: check_loaded(merged, project))
-        written = write_outputs(outputs, still_holds=originals(loaded))
+        imported = import_xliff(arguments.file.resolve(), loaded, languages,
+                                lambda merged: check_loaded(merged, project))
+        written = write_outputs(imported.outputs, still_holds=originals(loaded))
+    for problem in (*imported.warnings, *imported.skipped):
+        print(problem.format(root), file=sys.stderr)
+    count, language = imported.count, imported.language
     print(f"imported {count} {language} translation{'s' if count != 1 else ''} into "
-          f"{len(written)} file{'s' if len(written) != 1 else ''}")
+          f"{len(written)} file{'s' if len(written) != 1 else ''}"
+          + (f"; {len(imported.skipped)} target{'s' if len(imported.skipped) != 1 else ''} "
+             "not imported (above)" if imported.skipped else ""))
     return 0
 
 
@@ -139,6 +154,13 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="the .xlf file (one language) or a folder")
     export.add_argument("--version", choices=VERSIONS, default="2.0",
                         help="XLIFF version (default 2.0; 1.2 for older tools)")
+    export.add_argument("--targets", choices=TARGETS, default="translation",
+                        help="what the targets hold: the present translation (default), or "
+                             "a copy of the source, for tools that translate the target's "
+                             "text (OmegaT: use --version 1.2 --targets source)")
+    export.add_argument("--package", action="store_true",
+                        help="also write, beside each .xlf, the translation memory of its "
+                             "current translations (.tmx) and the glossary (.tbx)")
     export.set_defaults(run=xliff_export_command)
     imported = actions.add_parser("import", help="write the translations of an XLIFF file "
                                                  "into the content (all or nothing)")

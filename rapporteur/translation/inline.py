@@ -4,8 +4,8 @@
 
 - `Text`: words to translate;
 - `Code`: what must come through unchanged — a footnote reference [^id], a cross-reference
-  {kind:id}, a bare URL — kept whole in the code's data;
-- `Pair`: a link [label](url) or emphasis *…* / **…**: its inside is translated, its start
+  {kind:id|label}, a bare URL or <autolink> — kept whole in the code's data;
+- `Pair`: a link [label](url) or emphasis (*…*, **…**, _…_): its inside is translated, its start
   and end ("[" and "](url)", "*" and "*") are the code's data, out of the translator's reach;
 - `Keep`: a document symbol or a year, to leave as written (translate="no").
 
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
+from ..markup import Span, inline_spans
 from ..parity import anchors
 from ..text import bare_urls
 
@@ -48,33 +49,25 @@ class Keep:
 
 Piece = Union[Text, Code, Pair, Keep]
 
-# One alternative per construct, tried left to right at each position.
-_INLINE = re.compile(
-    r"(?P<footnote>\[\^[a-z0-9][a-z0-9-]*\])"
-    r"|(?P<link>\[(?P<label>[^\[\]\n]*)\](?P<target>\([^()\s]*\)))"
-    r"|(?P<reference>\{[A-Za-z][\w-]*:[^{}\s]+\})"
-    r"|(?P<strong>\*\*(?P<strong_inside>[^*\n]+?)\*\*)"
-    r"|(?P<emphasis>\*(?P<emphasis_inside>[^*\s](?:[^*\n]*?[^*\s])?)\*)")
-
-
 def pieces(text: str) -> tuple[Piece, ...]:
+    """The pieces of a text, its codes where the renderer's own parse finds its constructs
+    (markup.inline_spans): whatever renders as a call, a reference or a link is a code."""
+    return _pieces(text, 0, len(text), inline_spans(text))
+
+
+def _pieces(text: str, start: int, end: int, spans: tuple[Span, ...]) -> tuple[Piece, ...]:
     found: list[Piece] = []
-    position = 0
-    for match in _INLINE.finditer(text):
-        found.extend(_plain(text[position:match.start()]))
-        if match.group("footnote"):
-            found.append(Code("footnote", match.group()))
-        elif match.group("reference"):
-            found.append(Code("reference", match.group()))
-        elif match.group("link"):
-            found.append(Pair("link", "[", "]" + match.group("target"),
-                              pieces(match.group("label"))))
-        elif match.group("strong"):
-            found.append(Pair("emphasis", "**", "**", pieces(match.group("strong_inside"))))
+    position = start
+    for span in spans:
+        found.extend(_plain(text[position:span.start]))
+        if span.inner is None:
+            found.append(Code(span.kind, text[span.start:span.end]))
         else:
-            found.append(Pair("emphasis", "*", "*", pieces(match.group("emphasis_inside"))))
-        position = match.end()
-    found.extend(_plain(text[position:]))
+            inner_start, inner_end = span.inner
+            found.append(Pair(span.kind, text[span.start:inner_start], text[inner_end:span.end],
+                              _pieces(text, inner_start, inner_end, span.inside)))
+        position = span.end
+    found.extend(_plain(text[position:end]))
     return tuple(piece for piece in found if not (isinstance(piece, Text) and not piece.text))
 
 

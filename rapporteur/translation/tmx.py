@@ -1,7 +1,9 @@
 """TMX export: the current translations, aligned with their source, for a translation memory.
 
-One TMX 1.4 document per language pair (source → target), one <tu> per unit whose translation
-is current, its inline codes as TMX <ph>/<bpt>/<ept> so that memories match them as codes.
+One TMX 1.4 document per language pair (source → target), for each unit whose translation is
+current one <tu> per sentence where source and translation have as many sentences (as the XLIFF
+export cuts them: sentences.py), else one for the unit whole; inline codes as TMX
+<ph>/<bpt>/<ept> so that memories match them as codes.
 No dates: the same content gives the same file.
 """
 
@@ -14,6 +16,7 @@ from lxml import etree
 from ..load import LoadedContent
 from .fingerprint import fingerprint, normalize
 from .inline import Code, Keep, Piece, Text, pieces
+from .sentences import Sentence, sentences
 from .units import CURRENT, Languages, is_tracked, relative_name, state, units
 from .xmltext import append_text, indent
 
@@ -40,19 +43,28 @@ def export_tmx(loaded: LoadedContent, languages: Languages, language: str) -> by
     tracked = is_tracked(found)
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(root, "header", {"o-tmf": "rapporteur-yaml"}, creationtool="rapporteur",
-                     creationtoolversion="1", segtype="paragraph", adminlang="en",
+                     creationtoolversion="1", segtype="sentence", adminlang="en",
                      srclang=languages.source, datatype="plaintext")
     body = etree.SubElement(root, "body")
     for unit in found:
         if state(unit, language, languages, tracked) != CURRENT:
             continue
-        tu = etree.SubElement(body, "tu",
-                              tuid=f"{relative_name(unit.file, loaded.root)}#{unit.id}")
-        etree.SubElement(tu, "prop", type="x-fingerprint").text = fingerprint(
-            unit.texts[languages.source])
-        for code in (languages.source, language):
-            tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})
-            seg = etree.SubElement(tuv, "seg")
-            _segment(seg, pieces(normalize(unit.texts[code])), count(1))
+        name = f"{relative_name(unit.file, loaded.root)}#{unit.id}"
+        source = sentences(pieces(normalize(unit.texts[languages.source])), languages.source)
+        target = sentences(pieces(normalize(unit.texts[language])), language)
+        # Sentence by sentence where both texts have as many (a memory matches sentences);
+        # else the unit whole, as nothing says which sentence translates which.
+        pairs = list(zip(source, target)) if len(source) == len(target) else \
+            [(Sentence(pieces(normalize(unit.texts[languages.source])), ""),
+              Sentence(pieces(normalize(unit.texts[language])), ""))]
+        for number, pair in enumerate(pairs, 1):
+            tu = etree.SubElement(body, "tu", tuid=name if len(pairs) == 1
+                                  else f"{name}#s{number}")
+            etree.SubElement(tu, "prop", type="x-fingerprint").text = fingerprint(
+                unit.texts[languages.source])
+            for code, sentence in zip((languages.source, language), pair):
+                tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})
+                seg = etree.SubElement(tuv, "seg")
+                _segment(seg, sentence.pieces, count(1))
     indent(root, {"tmx", "body", "tu", "tuv"})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"

@@ -35,8 +35,12 @@ from ..load import (MAX_FILE_BYTES, MAX_TOTAL_BYTES, LoadedContent, SourceFile,
                     forbidden_character, parse_yaml, read_confined)
 from ..markup import protected_marks
 from ..parity import Term, comparable_url, terms_used
+from ..text import is_cjk
 from .fingerprint import fingerprint, normalize
-from .inline import Code, Keep, Pair, Piece, Text, pieces
+from .inline import Code, Keep, Pair, Piece, Text, markdown, pieces
+from .scripts import has_letters, in_script
+from .places import Place, printed_places, project_titles, shown_words
+from .sentences import Sentence, sentences
 from .units import (MISSING, STALE, Languages, Unit, is_tracked, relative_name,
                     state, units)
 from .xmltext import append_text, indent
@@ -47,12 +51,14 @@ XLIFF_1 = "urn:oasis:names:tc:xliff:document:1.2"
 OURS = "urn:rapporteur:translation:1"  # our attributes on units: the source fingerprint
 VERSIONS = ("2.0", "1.2")
 SCHEMA = Path(__file__).parent / "schemas" / "xliff_core_2.0.xsd"
+# Declares our attributes, as the strict XLIFF 1.2 schema wants of any foreign attribute.
+OURS_SCHEMA = Path(__file__).parent / "schemas" / "rapporteur_translation_1.xsd"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _PROTECTED_KINDS = {"footnote", "reference", "url", "link"}
 _STRUCTURE = {"xliff", "file", "body", "unit", "trans-unit", "notes", "segment",
-              "originalData"}
+              "ignorable", "originalData"}
 
 
 # --- export -------------------------------------------------------------------------------
@@ -68,7 +74,9 @@ class _Codes:
         self.in_source: dict[str, Code | Pair] = {}
         self.in_target: dict[str, Code | Pair] = {}
         self.extra = 0
-        self.marks = 0
+        self.marks: dict[tuple[str, int], str] = {}  # (text, occurrence) → id, from the source
+        self.marks_seen: dict[bool, Counter] = {True: Counter(), False: Counter()}
+        self.extra_marks = 0
 
     def data_id(self, data: str) -> str:
         return self.data.setdefault(data, f"d{len(self.data) + 1}")
@@ -92,20 +100,34 @@ class _Codes:
             self.in_target[code_id] = piece
         return code_id
 
-    def mark_id(self) -> str:
-        self.marks += 1
-        return f"m{self.marks}"
+    def mark_id(self, text: str, is_source: bool) -> str:
+        """A kept year or symbol: the target's reuses the id of the same text in the source,
+        as XLIFF 2.0 asks, so that a tool's tag check finds each where it expects it."""
+        seen = self.marks_seen[is_source]
+        seen[text] += 1
+        key = (text, seen[text])
+        if is_source:
+            return self.marks.setdefault(key, f"m{len(self.marks) + 1}")
+        if key not in self.marks:
+            self.extra_marks += 1
+            return f"tm{self.extra_marks}"
+        return self.marks[key]
+
+
+Shown = Callable[[Code], str]
+"""What a reader sees where a code stands ("note 26", a project's title): a code's `disp`."""
 
 
 def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ordinal: Counter,
-            is_source: bool, version: str) -> None:
+            is_source: bool, version: str, shown: Shown | None = None) -> None:
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     for piece in found:
         if isinstance(piece, Text):
             append_text(parent, piece.text)
         elif isinstance(piece, Keep):
             if version == "2.0":
-                mark = etree.SubElement(parent, f"{{{ns}}}mrk", id=codes.mark_id(),
+                mark = etree.SubElement(parent, f"{{{ns}}}mrk",
+                                        id=codes.mark_id(piece.text, is_source),
                                         translate="no")
             else:
                 mark = etree.SubElement(parent, f"{{{ns}}}mrk", mtype="protected")
@@ -115,7 +137,8 @@ def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ord
             if version == "2.0":
                 etree.SubElement(parent, f"{{{ns}}}ph", id=code_id,
                                  dataRef=codes.data_id(piece.data), canDelete="no",
-                                 disp=piece.data, subType=f"r:{piece.kind}", type="other")
+                                 disp=shown(piece) if shown else piece.data,
+                                 subType=f"r:{piece.kind}", type="other")
             else:
                 element = etree.SubElement(parent, f"{{{ns}}}ph", id=code_id,
                                            ctype=f"x-{piece.kind}")
@@ -129,17 +152,17 @@ def _inline(parent: etree._Element, found: tuple[Piece, ...], codes: _Codes, ord
                 if piece.kind in _PROTECTED_KINDS:
                     attributes["canDelete"] = "no"
                 pair = etree.SubElement(parent, f"{{{ns}}}pc", attributes)
-                _inline(pair, piece.inside, codes, ordinal, is_source, version)
+                _inline(pair, piece.inside, codes, ordinal, is_source, version, shown)
             else:
                 ctype = "link" if piece.kind == "link" else "italic"
                 start = etree.SubElement(parent, f"{{{ns}}}bpt", id=code_id, ctype=ctype)
                 start.text = piece.start
-                _inline(parent, piece.inside, codes, ordinal, is_source, version)
+                _inline(parent, piece.inside, codes, ordinal, is_source, version, shown)
                 end = etree.SubElement(parent, f"{{{ns}}}ept", id=code_id)
                 end.text = piece.end
 
 
-def _glossary(loaded: LoadedContent) -> list[Term]:
+def glossary_terms(loaded: LoadedContent) -> list[Term]:
     source = loaded.glossary
     terms = source.data.get("terms") if source and isinstance(source.data, dict) else None
     return [Term({str(code): str(form) for code, form in entry.items()},
@@ -147,10 +170,43 @@ def _glossary(loaded: LoadedContent) -> list[Term]:
             for index, entry in enumerate(terms or []) if isinstance(entry, dict)]
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the notes and codes of an export tell a translator, found once for all units."""
+
+    terms: list[Term]
+    places: dict[Place, str]  # "paragraph 24 (ii)", "note 26 (paragraph 24)"
+    titles: dict[str, str]  # project id → title in the source language
+
+    def shown(self, unit: Unit) -> Shown:
+        def words(code: Code) -> str:
+            if code.kind == "footnote":
+                place = self.places.get((unit.file.path, unit.location[:2] + (
+                    "footnotes", code.data[2:-1])))
+                return place.split(" (")[0] if place else code.data
+            if code.kind == "reference":
+                return shown_words(code.data, self.titles)
+            return code.data
+        return words
+
+
+def _context(loaded: LoadedContent, languages: Languages) -> _Context:
+    data = loaded.report.data if isinstance(loaded.report.data, dict) else {}
+    entries = data.get("languages") if isinstance(data.get("languages"), list) else []
+    reading = next((entry.get("code") for entry in entries if isinstance(entry, dict)),
+                   languages.source)
+    return _Context(glossary_terms(loaded), printed_places(loaded, str(reading)),
+                    project_titles(loaded, languages.source))
+
+
 def _notes(unit: Unit, language: str, unit_state: str, languages: Languages,
-           terms: list[Term], root: Path) -> list[tuple[str, str]]:
+           context: _Context, root: Path) -> list[tuple[str, str]]:
     line, _ = unit.position()
     notes = [("location", f"{relative_name(unit.file, root)}:{line}")]
+    printed = context.places.get((unit.file.path, unit.location))
+    if printed:
+        notes.append(("place", printed))
+    terms = context.terms
     source = languages.source
     for term in terms_used(unit.texts[source], [term for term in terms
                                                 if term.forms.get(source, "").strip()], source):
@@ -161,12 +217,36 @@ def _notes(unit: Unit, language: str, unit_state: str, languages: Languages,
     return notes
 
 
+TARGETS = ("translation", "source")
+"""What an export's targets hold where a unit has no current translation to show: the present
+(or previous) translation and, if none, nothing ("translation"); or, for every unit, a copy of
+the source ("source"), for tools that translate the text of <target> (OmegaT 3.6), the current
+translations then reaching the tool through the TMX written beside the file."""
+
+
+def unit_id(file_name: str, unit: Unit) -> str:
+    """The unit's id in an export, unique across the whole file (tools key units by id alone):
+    the content file's name, then the unit's place in it, "body.01-opening:blocks.3.paragraph"."""
+    return f"{file_key(file_name)}:{unit.id}"
+
+
+def _place(file_name: str | None, given: str | None) -> str | None:
+    """A unit id as messages give it: its place in its content file."""
+    prefix = f"{file_key(file_name or '')}:"
+    return given[len(prefix):] if given and given.startswith(prefix) else given
+
+
+def file_key(file_name: str) -> str:
+    stem = file_name[:-len(".yaml")] if file_name.endswith(".yaml") else file_name
+    return stem.replace("/", ".")
+
+
 def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
-                 version: str = "2.0") -> bytes:
+                 version: str = "2.0", targets: str = "translation") -> bytes:
     """The XLIFF document that asks for the `language` translation of every unit."""
     found = units(loaded, languages)
     tracked = is_tracked(found)
-    terms = _glossary(loaded)
+    context = _context(loaded, languages)
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     if version == "2.0":
         # Line breaks in a text separate blocks and list items: tools must keep them.
@@ -180,9 +260,8 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
         files.setdefault(relative_name(unit.file, loaded.root), []).append(unit)
     for number, (name, file_units) in enumerate(files.items(), 1):
         if version == "2.0":
-            # One segment per unit: a tool that split it could not be merged back.
             container = file = etree.SubElement(root, f"{{{ns}}}file", id=f"f{number}",
-                                                original=name, canResegment="no")
+                                                original=name)
         else:
             file = etree.SubElement(root, f"{{{ns}}}file",
                                     {"source-language": languages.source,
@@ -190,61 +269,112 @@ def export_xliff(loaded: LoadedContent, languages: Languages, language: str,
                                     original=name, datatype="plaintext")
             container = etree.SubElement(file, f"{{{ns}}}body")
         for unit in file_units:
-            _export_unit(container, unit, language, languages, tracked, terms, loaded.root,
-                         version)
+            _export_unit(container, name, unit, language, languages, tracked, context,
+                         loaded.root, version, targets)
     indent(root, _STRUCTURE)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
 def _shows_translation(unit: Unit, language: str, languages: Languages, tracked: bool) -> bool:
-    """Whether the export gives the present translation as the unit's target (it is current)."""
+    """Whether the unit's translation is current: the export gives it as done."""
     return state(unit, language, languages, tracked) not in (MISSING, STALE)
 
 
-def _export_unit(container: etree._Element, unit: Unit, language: str, languages: Languages,
-                 tracked: bool, terms: list[Term], root: Path, version: str) -> None:
+def shown_target(unit: Unit, language: str, languages: Languages,
+                 targets: str = "translation") -> str | None:
+    """What the export puts in the unit's target: the translation (current, or the previous
+    one of a stale unit, to revise), a copy of the source, or nothing for a missing unit."""
+    if targets == "source":
+        return normalize(unit.texts[languages.source])
+    return normalize(unit.texts[language]) if language in unit.texts else None
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A unit's source and shown target cut into sentences, aligned when the counts agree."""
+
+    source: list[Sentence]
+    target: list[Sentence] | None  # one per source sentence; None: no target, or not aligned
+    whole: bool = False  # a target not aligned: it stands whole in the first segment
+
+
+def cut(unit: Unit, language: str, languages: Languages, shown: str | None) -> _Cut:
+    source = sentences(pieces(normalize(unit.texts[languages.source])), languages.source)
+    target = sentences(pieces(shown), language) if shown is not None else None
+    aligned = target is not None and len(target) == len(source)
+    return _Cut(source, target if aligned else None, target is not None and not aligned)
+
+
+def _export_unit(container: etree._Element, file_name: str, unit: Unit, language: str,
+                 languages: Languages, tracked: bool, context: _Context, root: Path,
+                 version: str, targets: str) -> None:
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     unit_state = state(unit, language, languages, tracked)
     source_text = normalize(unit.texts[languages.source])
-    with_target = _shows_translation(unit, language, languages, tracked)
+    done = targets == "translation" and _shows_translation(unit, language, languages, tracked)
+    shown = shown_target(unit, language, languages, targets)
     codes = _Codes()
     tag = "unit" if version == "2.0" else "trans-unit"
-    element = etree.SubElement(container, f"{{{ns}}}{tag}", id=unit.id)
+    element = etree.SubElement(container, f"{{{ns}}}{tag}", id=unit_id(file_name, unit))
     if version == "1.2":
         element.set(XML_SPACE, "preserve")
+        if done:
+            element.set("approved", "yes")
     element.set(f"{{{OURS}}}fingerprint", fingerprint(unit.texts[languages.source]))
-    if with_target:
-        # What the target shows: a target returned as shown was left alone by the translator,
-        # and must not undo a newer translation (another import, an edit) made since.
-        element.set(f"{{{OURS}}}shown", fingerprint(unit.texts[language]))
-    notes = _notes(unit, language, unit_state, languages, terms, root)
-    if version == "2.0":
-        notes_element = etree.SubElement(element, f"{{{ns}}}notes")
-        for category, text in notes:
-            etree.SubElement(notes_element, f"{{{ns}}}note", category=category).text = text
-        original = etree.SubElement(element, f"{{{ns}}}originalData")
-        segment = etree.SubElement(element, f"{{{ns}}}segment",
-                                   state="translated" if with_target else "initial")
-        parent = segment
-    else:
-        parent = element
-    source = etree.SubElement(parent, f"{{{ns}}}source")
-    _inline(source, pieces(source_text), codes, Counter(), True, version)
-    if with_target:
-        target = etree.SubElement(parent, f"{{{ns}}}target")
-        if version == "1.2":
-            target.set("state", "translated")
-        _inline(target, pieces(normalize(unit.texts[language])), codes, Counter(), False,
-                version)
-    if version == "2.0":
-        if codes.data:
-            for data, data_id in codes.data.items():
-                etree.SubElement(original, f"{{{ns}}}data", id=data_id).text = data
-        else:
-            element.remove(original)
-    else:
+    if shown is not None:
+        # What the target held: a target returned as it was is no translation, and must not
+        # undo a newer translation (another import, an edit) made since.
+        element.set(f"{{{OURS}}}shown", fingerprint(shown))
+    notes = _notes(unit, language, unit_state, languages, context, root)
+    shown_as = context.shown(unit)
+    if version == "1.2":
+        source = etree.SubElement(element, f"{{{ns}}}source")
+        _inline(source, pieces(source_text), codes, Counter(), True, version)
+        target = etree.SubElement(element, f"{{{ns}}}target", state="translated" if done
+                                  else "needs-review-translation" if unit_state == STALE
+                                  and targets == "translation" else "needs-translation")
+        if shown is not None:
+            _inline(target, pieces(shown), codes, Counter(), False, version)
         for category, text in notes:
             etree.SubElement(element, f"{{{ns}}}note", {"from": category}).text = text
+        return
+    notes_element = etree.SubElement(element, f"{{{ns}}}notes")
+    for category, text in notes:
+        etree.SubElement(notes_element, f"{{{ns}}}note", category=category).text = text
+    original = etree.SubElement(element, f"{{{ns}}}originalData")
+    parts = cut(unit, language, languages, shown)
+    # All sources first: a target's codes take the ids of the source's, wherever they stand.
+    placed = []
+    source_order, target_order = Counter(), Counter()
+    for number, sentence in enumerate(parts.source):
+        segment = etree.SubElement(element, f"{{{ns}}}segment", id=f"s{number + 1}",
+                                   state="final" if done else "initial")
+        if unit_state == STALE and not done and targets == "translation":
+            segment.set("subState", "r:needs-review")
+        source = etree.SubElement(segment, f"{{{ns}}}source")
+        _inline(source, sentence.pieces, codes, source_order, True, version, shown_as)
+        ignorable = None
+        if sentence.after:
+            ignorable = etree.SubElement(element, f"{{{ns}}}ignorable")
+            etree.SubElement(ignorable, f"{{{ns}}}source").text = sentence.after
+        placed.append((segment, ignorable))
+    for number, (segment, ignorable) in enumerate(placed):
+        target = etree.SubElement(segment, f"{{{ns}}}target")
+        if parts.target is not None:
+            _inline(target, parts.target[number].pieces, codes, target_order, False, version,
+                    shown_as)
+            if ignorable is not None:
+                etree.SubElement(ignorable, f"{{{ns}}}target").text = \
+                    parts.target[number].after
+        elif parts.whole and number == 0:
+            # The translation has other sentences than its source: it stands whole in the
+            # first segment, and the import joins it with the (empty) others.
+            _inline(target, pieces(shown), codes, target_order, False, version, shown_as)
+    if codes.data:
+        for data, data_id in codes.data.items():
+            etree.SubElement(original, f"{{{ns}}}data", id=data_id).text = data
+    else:
+        element.remove(original)
 
 
 # --- import -------------------------------------------------------------------------------
@@ -282,16 +412,26 @@ _Part = Union[str, _Standalone, _Paired]
 
 
 @dataclass(frozen=True)
+class ReturnedSegment:
+    source: tuple[_Part, ...]
+    target: tuple[_Part, ...] | None
+    element: etree._Element  # the <segment> (1.2: the <trans-unit>)
+
+
+@dataclass(frozen=True)
 class ReturnedUnit:
     file: str  # the <file>'s original: the content file's name
     unit_id: str
     element: etree._Element
     fingerprint: str | None
-    shown: str | None  # the fingerprint of the translation the export showed as target
-    source: tuple[_Part, ...]
+    shown: str | None  # the fingerprint of what the export put in the target
+    source: tuple[_Part, ...]  # the segments' sources, joined
     source_element: etree._Element
-    target: tuple[_Part, ...] | None
+    target: tuple[_Part, ...] | None  # the segments' targets, joined; None: none has one
     target_element: etree._Element | None
+    segments: tuple[ReturnedSegment, ...] = ()
+    marked: str = ""  # what the tool says of the translation: "done", or the state it gave
+    version: str = "2.0"
 
 
 @dataclass(frozen=True)
@@ -301,6 +441,7 @@ class ReturnedFile:
     units: tuple[ReturnedUnit, ...]
     element: etree._Element  # where the languages are given, for messages
     reader: "_Reader"
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -383,7 +524,16 @@ def _read_tree(tree: etree._Element, path: Path, reader: _Reader) -> ReturnedFil
     version = {XLIFF_2: "2.0", XLIFF_1: "1.2"}.get(etree.QName(tree).namespace)
     if _local(tree) != "xliff" or version is None:
         raise _Refusal(tree, "not an XLIFF 2.0 or 1.2 document")
+    warnings = []
     if version == "2.0":
+        for segment in tree.iter(f"{{{XLIFF_2}}}segment"):
+            if XML_SPACE in segment.attrib:
+                # translate-toolkit (Weblate) writes it on every segment it saves; the
+                # schema has no place for it, and the document already keeps every space.
+                del segment.attrib[XML_SPACE]
+                warnings.append(reader.problem(segment, "xml:space on <segment> is not XLIFF "
+                                               "2.0 (translate-toolkit adds it); ignored",
+                                               None))
         schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
         if not schema.validate(tree):
             raise ContentError([
@@ -414,34 +564,115 @@ def _read_tree(tree: etree._Element, path: Path, reader: _Reader) -> ReturnedFil
             found.append(_read_unit(file.get("original"), element, version, ns,
                                     source_language, language))
     return ReturnedFile(source_language, language, tuple(found),
-                        tree if version == "2.0" else files[0], reader)
+                        tree if version == "2.0" else files[0], reader,
+                        tuple(replace(warning, severity="warning") for warning in warnings))
+
+
+# What the tools say of a translation they hold as done: XLIFF 2.0 segment states, and 1.2
+# target states (or approved="yes" on the unit).
+DONE_STATES = {"2.0": ("translated", "reviewed", "final"),
+               "1.2": ("translated", "signed-off", "final")}
 
 
 def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
                source_language: str | None, language: str | None) -> ReturnedUnit:
-    unit_id = element.get("id")
-    if version == "2.0" and len(element.findall("x:segment", ns)) != 1:
-        raise _Refusal(element, f"unit '{unit_id}' was split into several segments",
-                       "join the segments again: a unit is translated as a whole")
-    container = element.find("x:segment", ns) if version == "2.0" else element
-    for ignorable in element.iterfind("x:ignorable", ns):
-        if "".join(ignorable.itertext()).strip():
-            raise _Refusal(ignorable, f"unit '{unit_id}' has words outside its segment",
-                           "join them to the segment: a unit is translated as a whole")
-    sources, targets = container.findall("x:source", ns), container.findall("x:target", ns)
-    if len(sources) != 1 or len(targets) > 1:
-        raise _Refusal(element, f"unit '{unit_id}' has {len(sources)} sources and "
-                       f"{len(targets)} targets", "a unit has one source and at most one target")
-    source, target = sources[0], targets[0] if targets else None
-    for part, expected in ((source, source_language), (target, language)):
-        given = part.get(XML_LANG) if part is not None else None
-        if given is not None and given != expected:
-            raise _Refusal(part, f"unit '{unit_id}': this <{_local(part)}> says xml:lang "
-                           f"'{given}', the file '{expected}'", "one file, one language pair")
-    return ReturnedUnit(file, unit_id, element, element.get(f"{{{OURS}}}fingerprint"),
+    unit_id = _place(file, element.get("id"))
+    segments: list[ReturnedSegment] = []
+    # The spaces between sentences, as <ignorable>s give them after each segment.
+    between: list[tuple[str, str | None]] = []
+    states = []
+    for child in (element if version == "2.0" else [element]):
+        name = _local(child)
+        if name == "ignorable":
+            if "".join(child.itertext()).strip():
+                raise _Refusal(child, f"unit '{unit_id}' has words outside its segments",
+                               "join them to a segment: words between segments are lost")
+            source = child.find("x:source", ns)
+            target = child.find("x:target", ns)
+            if segments:
+                between[-1] = ((source.text or "") if source is not None else "",
+                               (target.text or "") if target is not None else None)
+            continue
+        if name not in ("segment", "trans-unit"):
+            continue
+        sources, targets = child.findall("x:source", ns), child.findall("x:target", ns)
+        if len(sources) != 1 or len(targets) > 1:
+            raise _Refusal(element, f"unit '{unit_id}' has {len(sources)} sources and "
+                           f"{len(targets)} targets",
+                           "a unit has one source and at most one target")
+        source, target = sources[0], targets[0] if targets else None
+        for part, expected in ((source, source_language), (target, language)):
+            given = part.get(XML_LANG) if part is not None else None
+            if given is not None and given != expected:
+                raise _Refusal(part, f"unit '{unit_id}': this <{_local(part)}> says xml:lang "
+                               f"'{given}', the file '{expected}'",
+                               "one file, one language pair")
+        segments.append(ReturnedSegment(_parts(source, version),
+                                        _parts(target, version) if target is not None
+                                        else None, child))
+        between.append(("", None))
+        if version == "2.0":
+            states.append(child.get("state", "initial"))
+        else:
+            states.append("done" if element.get("approved") == "yes" else
+                          (target.get("state") or "") if target is not None else "")
+    if not segments:
+        raise _Refusal(element, f"unit '{unit_id}' has no segment",
+                       "keep the segments as exported")
+    translated = [segment for segment in segments if segment.target]
+    marked = "done" if translated and all(
+        state == "done" or state in DONE_STATES[version]
+        for segment, state in zip(segments, states) if segment.target) \
+        else next((state for segment, state in zip(segments, states) if segment.target),
+                  states[0])
+    targets = [segment.target for segment in segments if segment.target is not None]
+    return ReturnedUnit(file, element.get("id"), element, element.get(f"{{{OURS}}}fingerprint"),
                         element.get(f"{{{OURS}}}shown"),
-                        _parts(source, version), source,
-                        _parts(target, version) if target is not None else None, target)
+                        _joined([segment.source for segment in segments],
+                                [source for source, _ in between]),
+                        segments[0].element.find("x:source", ns),
+                        _joined_targets(segments, between) if targets else None,
+                        next((segment.element.find("x:target", ns) for segment in segments
+                              if segment.target), segments[0].element.find("x:target", ns)),
+                        tuple(segments), marked, version)
+
+
+def _joined(parts: list[tuple[_Part, ...]], between: list[str]) -> tuple[_Part, ...]:
+    joined: list[_Part] = []
+    for index, part in enumerate(parts):
+        for piece in (*part, between[index] if index < len(between) else ""):
+            if isinstance(piece, str) and joined and isinstance(joined[-1], str):
+                joined[-1] += piece
+            elif piece != "":
+                joined.append(piece)
+    return tuple(joined)
+
+
+def _joined_targets(segments: list[ReturnedSegment],
+                    between: list[tuple[str, str | None]]) -> tuple[_Part, ...]:
+    """The targets of the segments as one text: between two, the spaces the export gave the
+    translation, else the source's, but none beside a CJK character (Chinese sentences are
+    not separated by spaces)."""
+    parts: list[tuple[_Part, ...]] = []
+    spaces: list[str] = []
+    after: tuple[str, str | None] = ("", None)  # the spaces after the last target taken
+    for segment, spacing in zip(segments, between):
+        if not segment.target:
+            continue
+        if parts:
+            source_space, target_space = after
+            spaces.append(target_space if target_space is not None
+                          else "" if _edge(parts[-1], -1) or _edge(segment.target, 0)
+                          else source_space)
+        parts.append(segment.target)
+        after = spacing
+    return _joined(parts, spaces)
+
+
+def _edge(parts: tuple[_Part, ...], index: int) -> bool:
+    """Whether the text at this end of the parts is a CJK character."""
+    text = parts[index] if parts and isinstance(parts[index], str) else ""
+    return bool(text) and is_cjk(text[index])
 
 
 # The codes a returned file may use, by version: standalone, paired around words, and the
@@ -563,9 +794,28 @@ CheckMerged = Callable[[LoadedContent], object]
 """Every check `rapporteur check` runs, on content already loaded; raises ContentError."""
 
 
+@dataclass(frozen=True)
+class Imported:
+    language: str
+    outputs: dict[Path, bytes]  # the content files as the import leaves them
+    count: int  # translations written
+    skipped: tuple[Problem, ...]  # targets that are no translation, each at its line
+    warnings: tuple[Problem, ...]  # harmless deviations of the tool, each at its line
+
+
+@dataclass(frozen=True)
+class _Skip:
+    """A target that is no translation (left as the tool's copy, marked not done, in the
+    wrong script): not imported, and reported; the rest of the file lands."""
+
+    element: etree._Element | None
+    message: str
+    hint: str
+
+
 def import_xliff(path: Path, loaded: LoadedContent, languages: Languages,
-                 check_merged: CheckMerged) -> tuple[str, dict[Path, bytes], int]:
-    """Check an XLIFF file against the content; returns the language, new files, count."""
+                 check_merged: CheckMerged) -> Imported:
+    """Check an XLIFF file against the content; the translations it brings, and what not."""
     returned = read_returned(path)
     try:
         language = _language(returned, languages)
@@ -577,6 +827,7 @@ def import_xliff(path: Path, loaded: LoadedContent, languages: Languages,
         by_name.setdefault(relative_name(unit.file, loaded.root), {})[unit.id] = unit
     tracked = is_tracked(all_units)
     problems: list[Problem] = []
+    skipped: list[Problem] = []
     edits: list[Edit] = []
     seen_units: set[tuple[Path, tuple]] = set()
     for returned_unit in returned.units:
@@ -586,13 +837,16 @@ def import_xliff(path: Path, loaded: LoadedContent, languages: Languages,
             problems.append(returned.reader.problem(refusal.element, refusal.message,
                                                     refusal.hint))
             continue
-        if edit:
+        if isinstance(edit, _Skip):
+            skipped.append(replace(returned.reader.problem(edit.element, edit.message,
+                                                           edit.hint), severity="warning"))
+        elif edit:
             edits.append(edit)
     if problems:
         raise ContentError(problems)
     outputs = apply_edits(edits, loaded, languages)
     _check_merged(loaded, outputs, check_merged)
-    return language, outputs, len(edits)
+    return Imported(language, outputs, len(edits), tuple(skipped), returned.warnings)
 
 
 def _language(returned: ReturnedFile, languages: Languages) -> str:
@@ -608,29 +862,34 @@ def _language(returned: ReturnedFile, languages: Languages) -> str:
 
 def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
                 seen_units: set[tuple[Path, tuple]], language: str, languages: Languages,
-                tracked: bool) -> Edit | None:
-    unit_id = returned.unit_id
+                tracked: bool) -> Edit | _Skip | None:
     known = by_name.get(returned.file)
     if known is None:
         raise _Refusal(returned.element.getparent() if returned.element.getparent() is not None
                        else returned.element, f"unknown content file '{returned.file}'",
                        "import the file exported from this report")
-    unit = known.get(unit_id)
+    prefix = f"{file_key(returned.file)}:"
+    given = returned.unit_id or ""
+    unit_id = given[len(prefix):] if given.startswith(prefix) else given
+    unit = known.get(unit_id) if given.startswith(prefix) else None
     if unit is None:
-        raise _Refusal(returned.element, f"unknown unit id '{unit_id}'",
-                       "units are identified by their place in the content file; export again "
-                       "if the content changed")
+        raise _Refusal(returned.element, f"unknown unit id '{given}'",
+                       "units are identified by their content file and their place in it; "
+                       "export again if the content changed")
     place = (unit.file.path, unit.location)
     if place in seen_units:
         raise _Refusal(returned.element, f"unit '{unit_id}' of '{returned.file}' appears twice",
                        "keep one of the two")
     seen_units.add(place)
-    current = fingerprint(unit.texts[languages.source])
+    source_text = normalize(unit.texts[languages.source])
+    current = fingerprint(source_text)
     if returned.fingerprint != current:
         raise _Refusal(returned.element, f"the {languages.source} text of unit '{unit_id}' "
                        "changed since this file was exported",
                        "export again and translate the new text")
-    codes = _exported_codes(unit, language, languages, tracked)
+    shown = shown_target(unit, language, languages,
+                         "source" if returned.shown == current else "translation")
+    codes = _exported_codes(unit, languages, shown)
     if fingerprint(_rebuild(returned.source, codes.in_source, Counter(), unit_id)) != current:
         raise _Refusal(returned.source_element, f"the source text of unit '{unit_id}' was "
                        "edited in the XLIFF",
@@ -655,33 +914,83 @@ def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
                            "put it back: footnote references, links and URLs must stay")
     if normalize(text) == normalize(unit.texts.get(language, "")) or \
             fingerprint(text) == returned.shown:
-        return None  # unchanged: leave the YAML (and its stamp) as it is
+        return None  # as the export held it, or as the content has it: nothing to write
     bad = forbidden_character(text)
     if bad:
         raise _Refusal(returned.target_element, f"unit '{unit_id}': the translation contains "
                        f"U+{ord(bad):04X}, which no text may hold", "delete it")
-    _check_marks(returned, normalize(unit.texts[languages.source]), normalize(text))
+    _check_marks(returned, unit_id, source_text, normalize(text))
+    skip = _not_a_translation(returned, unit_id, normalize(text), source_text, language,
+                              languages, cut(unit, language, languages, shown))
+    if skip:
+        return skip
     return Edit(unit.file.path, unit.location, language, current, normalize(text))
 
 
-def _exported_codes(unit: Unit, language: str, languages: Languages, tracked: bool) -> _Codes:
+def _words(text: str) -> str:
+    """The words of a text: without its codes and the years and symbols kept as written."""
+    return "".join(piece.text for piece in pieces(text) if isinstance(piece, Text))
+
+
+def _not_a_translation(returned: ReturnedUnit, unit_id: str, text: str, source: str,
+                       language: str, languages: Languages, exported: _Cut) -> _Skip | None:
+    """Why a target that differs from what the export held is still no translation, if it
+    is not: the tool marks it not done, it is the source, or (part of) it is in another
+    script than the language's."""
+    where = returned.target_element
+    name = f"unit '{unit_id}'"
+    if returned.version == "2.0" and returned.marked != "done":
+        return _Skip(where, f"{name} is marked '{returned.marked}', not translated: not "
+                     "imported", "mark it translated (or reviewed, final) in the tool when it "
+                     "is done, and import again")
+    if text == source and has_letters(_words(source)):
+        return _Skip(where, f"{name}: the target is a copy of the {languages.source} text: not "
+                     "imported", "translate it, or leave the target as exported")
+    if not in_script(_words(text), language):
+        return _Skip(where, f"{name}: the target has no letter of the {language} script: not "
+                     "imported", f"translate it into {language}")
+    # A sentence of a source of several left as it was, where the rest is translated (OmegaT
+    # writes the source of every segment nobody translated): found whole in the target.
+    source_sentences = sentences(pieces(source), languages.source)
+    for number, sentence in enumerate(source_sentences, 1):
+        written = markdown(sentence.pieces).strip()
+        words = _words(written)
+        if len(source_sentences) > 1 and len(words.split()) >= 3 and written in text and \
+                not in_script(words, language):
+            return _Skip(where, f"{name}: sentence {number} of the {languages.source} text "
+                         "stands untranslated in the target: not imported",
+                         "translate every sentence of the unit, then import again")
+    if returned.version == "2.0" and len(returned.segments) == len(exported.source):
+        for number, segment in enumerate(returned.segments, 1):
+            spoken = has_letters(_words(markdown(exported.source[number - 1].pieces)))
+            expected_empty = exported.whole and number > 1
+            if not segment.target and spoken and not expected_empty:
+                return _Skip(segment.element, f"{name}: segment {number} has no translation: "
+                             "the unit is not imported", "translate every segment of the unit")
+    return None
+
+
+def _exported_codes(unit: Unit, languages: Languages, shown: str | None) -> _Codes:
     """The codes the export gave this unit, made again the same way from the content."""
     codes = _Codes()
     scratch = etree.Element(f"{{{XLIFF_2}}}source")
     _inline(scratch, pieces(normalize(unit.texts[languages.source])), codes, Counter(), True,
             "2.0")
-    if _shows_translation(unit, language, languages, tracked):
-        _inline(scratch, pieces(normalize(unit.texts[language])), codes, Counter(), False,
-                "2.0")
+    if shown is not None:
+        _inline(scratch, pieces(shown), codes, Counter(), False, "2.0")
     return codes
 
 
-def _check_marks(returned: ReturnedUnit, source: str, target: str) -> None:
+def _check_marks(returned: ReturnedUnit, unit_id: str, source: str, target: str) -> None:
     """The translation has the footnote calls, references and links of its source, as the
     renderer reads both texts: none typed in as text, none lost by escaping its code."""
-    unit_id = returned.unit_id
     source_notes, source_references, source_links = protected_marks(source)
     notes, references, links = protected_marks(target)
+    # What a reference points at, without the author's words after "|": those are in each
+    # language's own words ({project:x|IP Technical Assistance Database}, {project:x|…数据库}).
+    source_references, references = (
+        Counter((kind, value.partition("|")[0]) for kind, value in found.elements())
+        for found in (source_references, references))
     differences = []
     for call in sorted((notes - source_notes).elements()):
         differences.append(f"a footnote call [^{call}] the source does not have")
