@@ -176,12 +176,14 @@
   }
   // Pagefind splits a query by the rules of the page's language: in Chinese, a Latin word may
   // come apart into single letters that match every "(a)". A result whose only matches are
-  // such single characters, none of them a word of the query, is no result.
+  // single letters (an ideograph alone is a word, and Pagefind marks "莫" of "莫桑比克"), none
+  // of them a word of the query, is no result.
+  const letter = /^\p{L}$/u, ideograph = /^\p{Ideographic}$/u;
   function fragmentsOnly(data, words) {
     const marks = Array.from(data.excerpt.matchAll(/<mark>([^<]*)<\/mark>/g),
                              (match) => match[1].trim().toLowerCase());
-    return marks.length > 0 &&
-      marks.every((mark) => Array.from(mark).length === 1 && !words.includes(mark));
+    return marks.length > 0 && marks.every((mark) =>
+      letter.test(mark) && !ideograph.test(mark) && !words.includes(mark));
   }
   function excerpt(html) {
     // Pagefind marks the matches with <mark>; everything else is taken as text.
