@@ -129,7 +129,7 @@ class _Renderer:
         if key not in self.memo:
             html = render(source, self._footnote_ref, self.reference, self.rewrite_link)
             if self.medium == "screen":
-                html = _CALL_AFTER_CHARACTER.sub(r'<span class="fn-word">\1</span>', html)
+                html = _CALL_AFTER_CHARACTER.sub(_keep_call_with_character, html)
             self.memo[key] = Markup(html)
         return self.memo[key]
 
@@ -138,9 +138,22 @@ class _Renderer:
 
 
 # On screen a call is a 24 px box (an atomic inline): browsers break a line before such a box
-# whatever the word joiner says. The call and the character before it are kept together in a
-# span that does not wrap (site.css). A character that ends a tag or an entity is left alone.
-_CALL_AFTER_CHARACTER = re.compile(r'([^\s<>;&]\u2060<a class="fn-call"[^>]*>\d+</a>)')
+# whatever the word joiner says. The call and the character (or character reference) before it
+# are kept together in a span that does not wrap (site.css). After emphasis the span takes the
+# last character in an emphasis of its own ("…Technolog</em><span><em>y</em>⁠<a>…</a></span>"):
+# a span cannot begin inside an element and end outside it.
+_CALL_AFTER_CHARACTER = re.compile(
+    r'(?P<character>&#?\w+;|[^\s<>&])(?:</(?P<emphasis>em|strong)>)?'
+    r'(?P<call>\u2060<a class="fn-call"[^>]*>\d+</a>)')
+
+
+def _keep_call_with_character(match: re.Match) -> str:
+    character, emphasis, call = match["character"], match["emphasis"], match["call"]
+    if emphasis:
+        return f'</{emphasis}><span class="fn-word"><{emphasis}>{character}</{emphasis}>' \
+               f'{call}</span>'
+    return f'<span class="fn-word">{character}{call}</span>'
+
 
 
 def _print_link(base_url: str | None) -> Callable[[str], str | None]:

@@ -177,8 +177,9 @@ class _Records(HTMLParser):
             return
         while self.open:
             open_tag, record, _ = self.open.pop()
-            if self.open_classes.pop() & {"section-number", "para-number"} or \
-                    open_tag in BLOCK_TAGS:
+            classes = self.open_classes.pop()
+            if classes & {"section-number", "para-number"} or \
+                    open_tag in BLOCK_TAGS and "fn-word" not in classes:  # a word's last letter
                 self.handle_data(" ")  # "七." then the title, or two list items: keep apart
             if record:
                 text = " ".join("".join(self.texts.pop(record)).split())
