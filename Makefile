@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all build check test setup system messages bench lock clean
+.PHONY: all build check test audit setup system messages bench lock clean
 
 all: build
 
@@ -16,6 +16,12 @@ check: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Lighthouse on the built site (scores, and reports in build/audit/): not part of `make test`,
+# its performance score depends on how busy the machine is.
+audit: build
+	@scripts/ensure-audit-tools.sh
+	$(BIN)/python scripts/audit.py output/site
 
 setup: system $(VENV)/.installed
 	@scripts/ensure-test-tools.sh

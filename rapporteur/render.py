@@ -104,19 +104,18 @@ class _Renderer:
     def footnote_call(self, note: Footnote) -> Markup:
         if self.medium == "screen":
             # On screen the bare number is a poor link name ("5"): say it is a note.
-            return Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}" '
+            call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}" '
                           'aria-label="{1}">{0}</a>').format(
                 note.number, self.note_label % {"number": note.number})
-        call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}">{0}</a>').format(
-            note.number)
-        if self.medium == "print":
+        else:
+            call = Markup('<a class="fn-call" href="#fn-{0}" id="fnref-{0}">{0}</a>').format(
+                note.number)
             # WeasyPrint floats this span to the foot of the page that holds the call.
-            body = Markup('<span class="footnote" id="fn-{0}"><span class="fn-number">{0}</span>'
-                          '{1}</span>').format(note.number, self.footnote_body(note))
-            # A word joiner: Unicode lets a line break between a Han character and a digit, and
-            # no line may start with a call (nor with the punctuation that follows it).
-            return Markup("\u2060") + call + body
-        return call
+            call += Markup('<span class="footnote" id="fn-{0}"><span class="fn-number">{0}'
+                           '</span>{1}</span>').format(note.number, self.footnote_body(note))
+        # A word joiner: Unicode lets a line break between a Han character and a digit, and
+        # no line may start with a call (nor with the punctuation that follows it).
+        return Markup("\u2060") + call
 
     def footnote_body(self, note: Footnote) -> Markup:
         return Markup(render_inline(note.text[self.language], self._no_nested_footnote,
@@ -138,8 +137,11 @@ class _Renderer:
     def _rendered(self, render, source: str) -> Markup:
         key = (render.__name__, self.language, self.medium, source)
         if key not in self.memo:
-            self.memo[key] = Markup(render(source, self._footnote_ref, self.reference,
-                                           self.rewrite_link, self.typesetter))
+            html = render(source, self._footnote_ref, self.reference, self.rewrite_link,
+                          self.typesetter)
+            if self.medium == "screen":
+                html = _CALL_AFTER_CHARACTER.sub(_keep_call_with_character, html)
+            self.memo[key] = Markup(html)
         return self.memo[key]
 
     def plain(self, text: dict[str, str]) -> str:
@@ -152,6 +154,24 @@ def typesetter(language: LanguageSpec) -> Typesetter:
     return Typesetter(tuple(rules.quotes),
                       tuple((mark, SPACES[space]) for mark, space in rules.space_before.items()),
                       rules.han_latin_space)
+
+
+# On screen a call is a 24 px box (an atomic inline): browsers break a line before such a box
+# whatever the word joiner says. The call and the character (or character reference) before it
+# are kept together in a span that does not wrap (site.css). After emphasis the span takes the
+# last character in an emphasis of its own ("…Technolog</em><span><em>y</em>⁠<a>…</a></span>"):
+# a span cannot begin inside an element and end outside it.
+_CALL_AFTER_CHARACTER = re.compile(
+    r'(?P<character>&#?\w+;|[^\s<>&])(?:</(?P<emphasis>em|strong)>)?'
+    r'(?P<call>\u2060<a class="fn-call"[^>]*>\d+</a>)')
+
+
+def _keep_call_with_character(match: re.Match) -> str:
+    character, emphasis, call = match["character"], match["emphasis"], match["call"]
+    if emphasis:
+        return f'</{emphasis}><span class="fn-word"><{emphasis}>{character}</{emphasis}>' \
+               f'{call}</span>'
+    return f'<span class="fn-word">{character}{call}</span>'
 
 
 def _print_link(base_url: str | None) -> Callable[[str], str | None]:

@@ -253,8 +253,8 @@ def test_without_javascript_everything_but_search_works(browser, site):
     page.goto(site + "index.html")
     assert page.url.endswith("index.html")  # no language picked: the reader chooses
     page.click("a[data-language=en]")
-    assert page.locator("nav.toc details").get_attribute("open") is not None
     assert not page.locator("form.search").is_visible()  # rather than a box that does nothing
+    page.click("nav.toc summary")  # the folded contents open without a script
     page.click("nav.toc a[href='#section-2']")
     assert in_view(page, "#section-2 h2")
     page.click("#fnref-25")
@@ -318,8 +318,9 @@ def test_head_metadata(page, site):
     head = page.locator("head")
     alternates = head.locator("link[rel=alternate]").evaluate_all(
         "links => links.map(l => [l.hreflang, l.getAttribute('href')])")
-    assert alternates == [["zh-Hans", ZH], ["en", EN], ["x-default", "index.html"]]
-    assert head.locator("link[rel=canonical]").count() == 0  # the sample declares no address
+    # The sample declares no address: search engines take no relative alternates, so none.
+    assert alternates == []
+    assert head.locator("link[rel=canonical]").count() == 0
     description = head.locator("meta[name=description]").get_attribute("content")
     assert description.startswith("本文件载有总干事关于发展议程") and len(description) <= 161
     assert head.locator("meta[property='og:title']").get_attribute("content").startswith(

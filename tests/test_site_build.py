@@ -74,15 +74,19 @@ def test_canonical_and_summary_when_the_report_declares_them(tiny):
         in html
     assert '<link rel="alternate" hreflang="zh-Hans" ' \
         'href="https://example.org/reports/test/test-1-1.zh.html">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="https://example.org/reports/test/">' \
+        in html
     assert '<meta name="description" content="A short summary.">' in html
     landing = (tiny.output / "site" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.org/reports/test/">' in landing
+    assert '<link rel="alternate" hreflang="en" ' \
+        'href="https://example.org/reports/test/test-1-1.en.html">' in landing
 
 
 def test_without_an_address_the_description_is_the_first_paragraph(tiny):
     tiny.build(formats=["site"])
     html = (tiny.output / "site" / "test-1-1.en.html").read_text(encoding="utf-8")
-    assert 'rel="canonical"' not in html
+    assert 'rel="canonical"' not in html and 'rel="alternate"' not in html
     assert '<meta name="description" content="The first paragraph; see document CDIP/26/7.">' \
         in html  # the footnote call is left out
 
@@ -114,11 +118,20 @@ def test_search_records_are_the_pages_parts_and_the_entry_file_comes_last(real_b
     html = (site / "cdip-28-2.en.html").read_text(encoding="utf-8")
     records = {record.anchor: record for record in records_of(html)}
     assert records["para-24"].title == "I. Regional and National Development Sector · 24"
+    named = {record.anchor: record.title for record in records_of(html, {
+        "para": "Paragraph %(number)s", "fn": "Note %(number)s", "rec": "R. %(number)s"})}
+    assert named["para-24"] == "I. Regional and National Development Sector · Paragraph 24"
+    assert named["fn-25"] == "I. Regional and National Development Sector · Note 25"
+    assert named["rec-7"].endswith(" · R. 7")
     assert "Mozambique" in records["para-24"].text and "25" not in records["para-24"].text[:4]
     assert records["rec-7"].text.startswith("Recommendation 7*")
+    # A call kept on its word's line (span.fn-word) leaves the words whole, with no space added.
+    assert "least developed countries, taking into account" in records["para-27"].text
+    assert "WIPO Technology Trends on Assistive Technology and how" in records["para-59"].text
+    assert "\u2060" not in "".join(record.text for record in records.values())
     assert len([anchor for anchor in records if anchor.startswith("fn-")]) == 99
     # Written last, so that a build killed while writing leaves the old index whole.
-    files = search_index({"cdip-28-2.en.html": ("en", html)})
+    files = search_index({"cdip-28-2.en.html": ("en", html, {})})
     assert list(files)[-1] == "pagefind-entry.json"
 
 

@@ -27,6 +27,14 @@ VOID_TAGS = {"br", "col", "img", "input", "meta", "link", "hr", "wbr"}
 BLOCK_TAGS = {"p", "li", "td", "th", "div", "h2", "h3", "span"}
 
 
+# What a result calls each kind of record, in the page's language: {"para": "Paragraph %(number)s"}.
+RecordNames = dict[str, str]
+# Numbers alone would not say what they count: a paragraph's 26 and a note's 26 read alike.
+NUMBERS_ONLY: RecordNames = {"para": "%(number)s", "fn": "%(number)s", "rec": "%(number)s"}
+# The word joiner that keeps a note call on its word's line (render.py): no part of any word.
+WORD_JOINER = "\u2060"
+
+
 @dataclass(frozen=True)
 class Record:
     anchor: str
@@ -34,12 +42,13 @@ class Record:
     text: str
 
 
-def search_index(pages: dict[str, tuple[str, str]]) -> dict[str, bytes]:
-    """Pagefind's files for `pages` (file name → (language tag, HTML)), by their file name."""
+def search_index(pages: dict[str, tuple[str, str, RecordNames]]) -> dict[str, bytes]:
+    """Pagefind's files for `pages` (file name → (language tag, HTML, record names)), by name."""
     records = [{"type": "AddRecord", "url": f"{page}#{record.anchor}", "content": record.text,
                 "language": tag.lower(), "meta": {"title": record.title}, "filters": None,
                 "sort": None}
-               for page, (tag, html) in pages.items() for record in records_of(html)]
+               for page, (tag, html, names) in pages.items()
+               for record in records_of(html, names)]
     out = {}
     for file in _PagefindService().index(records):
         name, data = file["path"], base64.b64decode(file["content"])
@@ -128,8 +137,8 @@ class _PagefindService:
         return payload
 
 
-def records_of(html: str) -> list[Record]:
-    parser = _Records()
+def records_of(html: str, names: RecordNames = NUMBERS_ONLY) -> list[Record]:
+    parser = _Records(names)
     parser.feed(html)
     parser.close()
     return parser.records
@@ -138,8 +147,9 @@ def records_of(html: str) -> list[Record]:
 class _Records(HTMLParser):
     """Collects the text of each element whose id is a record's, titled by its section."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: RecordNames) -> None:
         super().__init__(convert_charrefs=True)
+        self.names = names
         self.records: list[Record] = []
         self.open: list[tuple[str, str | None, bool]] = []  # (tag, record id, skipped)
         self.open_classes: list[set[str]] = []
@@ -167,8 +177,9 @@ class _Records(HTMLParser):
             return
         while self.open:
             open_tag, record, _ = self.open.pop()
-            if self.open_classes.pop() & {"section-number", "para-number"} or \
-                    open_tag in BLOCK_TAGS:
+            classes = self.open_classes.pop()
+            if classes & {"section-number", "para-number"} or \
+                    open_tag in BLOCK_TAGS and "fn-word" not in classes:  # a word's last letter
                 self.handle_data(" ")  # "七." then the title, or two list items: keep apart
             if record:
                 text = " ".join("".join(self.texts.pop(record)).split())
@@ -176,9 +187,10 @@ class _Records(HTMLParser):
                     self.section_title = text
                 if text and not record.startswith("#"):
                     title = self.section_title or text
-                    if record.startswith(("para-", "fn-", "rec-")):
-                        # "VII. IP and Innovation Ecosystems Sector · 71"
-                        title = f"{title} · {record.split('-')[1]}"
+                    kind, _, number = record.partition("-")
+                    if kind in self.names:
+                        # "VII. IP and Innovation Ecosystems Sector · Paragraph 71"
+                        title = f"{title} · {self.names[kind] % {'number': number}}"
                     self.records.append(Record(record, title, text))
             if open_tag == tag:
                 break
@@ -186,5 +198,6 @@ class _Records(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.open and self.open[-1][2]:
             return
+        data = data.replace(WORD_JOINER, "")
         for pieces in self.texts.values():
             pieces.append(data)

@@ -18,11 +18,12 @@ from ..render import language_tag, load_translations
 from .base import BuildContext, Output, Rendered
 from .data import DataOutput, plain_inline
 from .pdf import PdfOutput
-from .search import search_index
+from .search import RecordNames, search_index
 
 SITE = PurePosixPath("site")
 LANDING = "index.html"
 DESCRIPTION_LENGTH = 160  # characters: about what search engines and link previews show
+TITLE_LENGTH = 70  # characters: what search results show of a page's title (html-validate's limit)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class SiteOutput(Output):
     def render(self, context: BuildContext) -> Rendered:
         site = site_info(context)
         pages = {edition.page: context.page(edition.code, "screen", template="site/page.html",
-                                            site=site,
+                                            site=site, page_title=page_title(context, edition.code),
                                             description=description(context, edition.code))
                  for edition in site.editions}
         files: Rendered = {SITE / page: html.encode("utf-8") for page, html in pages.items()}
@@ -81,8 +82,9 @@ class SiteOutput(Output):
                         asset.read_bytes()
         if context.preview:
             return files  # the search index follows with the full build
-        tags = {edition.page: edition.tag for edition in site.editions}
-        index = search_index({page: (tags[page], html) for page, html in pages.items()})
+        index = search_index({edition.page: (edition.tag, pages[edition.page],
+                                             record_names(context, edition.code))
+                              for edition in site.editions})
         for name, data in index.items():
             files[SITE / "pagefind" / name] = data
         return files
@@ -106,13 +108,36 @@ def description(context: BuildContext, language: str) -> str:
     """The declared summary, else the first paragraph, cut at a word near 160 characters."""
     header = context.document.header
     source = header.summary or context.document.paragraphs[0].text
-    text = " ".join(plain_inline(source[language]).split())
-    if len(text) <= DESCRIPTION_LENGTH:
+    return shortened(" ".join(plain_inline(source[language]).split()), DESCRIPTION_LENGTH)
+
+
+def page_title(context: BuildContext, language: str) -> str:
+    """The symbol and the title, the title cut at a word to fit 70 characters in all.
+
+    Search results and browser tabs show no more; the page's h1 and og:title keep it whole.
+    """
+    header = context.document.header
+    symbol = f"{header.symbol} – "
+    title = " ".join(plain_inline(header.title[language]).split())
+    return symbol + shortened(title, TITLE_LENGTH - len(symbol))
+
+
+def shortened(text: str, length: int) -> str:
+    """`text`, or its start cut at a word and ended by "…", at most `length` characters."""
+    if len(text) <= length:
         return text
-    cut = text[:DESCRIPTION_LENGTH]
-    if " " in cut[DESCRIPTION_LENGTH // 2:]:
+    cut = text[:length - 1]
+    if " " in cut[length // 2:]:
         cut = cut.rsplit(" ", 1)[0]  # Latin text: end on a whole word
     return cut.rstrip(" ,;:，；：、") + "…"
+
+
+def record_names(context: BuildContext, language: str) -> RecordNames:
+    """What a search result calls the paragraph, note or recommendation it leads to."""
+    translations = load_translations(context.theme, language)
+    return {kind: translations.gettext(message)
+            for kind, message in (("para", "Paragraph %(number)s"), ("fn", "Note %(number)s"),
+                                  ("rec", "Recommendation %(number)s"))}
 
 
 def landing_page(context: BuildContext, site: SiteInfo) -> str:

@@ -1,5 +1,7 @@
 // The report page's reading aids. Everything here is an addition: without JavaScript the page
-// reads the same, its links work, and the table of contents is an open list.
+// reads the same, its links work, and the table of contents opens by its summary on a phone.
+// Nothing here changes the layout of the first paint (site.css sets it): this script is
+// deferred, and a page that moved when it arrived would move under the reader's finger.
 "use strict";
 
 (function () {
@@ -86,11 +88,8 @@
   }
   document.querySelectorAll("main").forEach(markAddresses);
 
-  // On a phone the contents start folded, and fold again once a section is picked.
+  // On a phone the contents (folded in the HTML) fold again once a section is picked.
   if (toc) {
-    if (narrow.matches) toc.open = false;
-    // Wide, the contents are a side column with no summary to open them by: keep them open.
-    narrow.addEventListener("change", () => { toc.open = !narrow.matches; });
     toc.addEventListener("click", (event) => {
       if (event.target.closest("a") && narrow.matches) toc.open = false;
     });
@@ -147,7 +146,6 @@
   // opened on disk: there the box says so instead of failing silently.
   const form = document.querySelector("form.search");
   if (!form) return;
-  form.hidden = false;
   const input = form.querySelector("input");
   const status = form.querySelector(".search-status");
   const list = form.querySelector(".search-results");
@@ -170,6 +168,22 @@
       }
     }
     return pagefind;
+  }
+  // The language of each page, for the results that lead to another page.
+  const pageLanguages = new Map([[location.pathname.split("/").pop(), document.documentElement.lang]]);
+  for (const link of switcher) {
+    pageLanguages.set(link.getAttribute("href").split("#")[0], link.getAttribute("hreflang"));
+  }
+  // Pagefind splits a query by the rules of the page's language: in Chinese, a Latin word may
+  // come apart into single letters that match every "(a)". A result whose only matches are
+  // single letters (an ideograph alone is a word, and Pagefind marks "莫" of "莫桑比克"), none
+  // of them a word of the query, is no result.
+  const letter = /^\p{L}$/u, ideograph = /^\p{Ideographic}$/u;
+  function fragmentsOnly(data, words) {
+    const marks = Array.from(data.excerpt.matchAll(/<mark>([^<]*)<\/mark>/g),
+                             (match) => match[1].trim().toLowerCase());
+    return marks.length > 0 && marks.every((mark) =>
+      letter.test(mark) && !ideograph.test(mark) && !words.includes(mark));
   }
   function excerpt(html) {
     // Pagefind marks the matches with <mark>; everything else is taken as text.
@@ -199,16 +213,23 @@
     if (location.protocol === "file:") { status.textContent = form.dataset.searchFromFile; return; }
     const found = await (await load()).search(query);
     const own = location.pathname.split("/").pop();
+    const words = query.toLowerCase().split(/\s+/);
     const results = (await Promise.all(found.results.slice(0, 20).map((result) => result.data())))
+      .filter((data) => !fragmentsOnly(data, words))
       // This page's language first: the other languages' matches follow.
       .map((data, rank) => [data.url.split("#")[0].endsWith("/" + own) ? rank : rank + 1000, data])
       .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, data]) => data);
     if (ticket !== latest) return;
     // Said by screen readers (the status is a live region), shown to everyone.
+    // The count of all matches; when fewer are shown than could be, of those shown (the
+    // fragments left out).
     status.textContent = results.length
-      ? form.dataset.results.replace("{count}", found.results.length) : form.dataset.noResults;
+      ? form.dataset.results.replace("{count}", results.length < 10 ? results.length
+        : found.results.length) : form.dataset.noResults;
+    form.classList.remove("folded");
     for (const data of results) {
       const item = document.createElement("li");
+      item.lang = pageLanguages.get(data.url.replace(/^\/+/, "").split("#")[0]) || "";
       const link = document.createElement("a");
       link.href = new URL(data.url.replace(/^\/+/, ""), document.baseURI).href;
       link.textContent = data.meta.title;
@@ -219,4 +240,13 @@
   let timer = 0;
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 150); });
   form.addEventListener("submit", search);
+  // A followed result folds the results, which would cover it (the bar is sticky on wide
+  // screens); the box opens them again.
+  list.addEventListener("click", (event) => {
+    if (event.target.closest("a")) form.classList.add("folded");
+  });
+  input.addEventListener("focus", () => form.classList.remove("folded"));
+  // A query typed before this script arrived (the box is there from the first paint), or
+  // kept by the browser on the way back to the page.
+  if (input.value.trim()) search();
 })();
