@@ -127,7 +127,7 @@ def test_search_records_are_the_pages_parts_and_the_entry_file_comes_last(real_b
     assert records["rec-7"].text.startswith("Recommendation 7*")
     # A call kept on its word's line (span.fn-word) leaves the words whole, with no space added.
     assert "least developed countries, taking into account" in records["para-27"].text
-    assert "WIPO Technology Trends on Assistive Technology and how" in records["para-59"].text
+    assert "WIPO Technology Trends 2021: Assistive Technology and how" in records["para-59"].text
     assert "\u2060" not in "".join(record.text for record in records.values())
     assert len([anchor for anchor in records if anchor.startswith("fn-")]) == 99
     # Written last, so that a build killed while writing leaves the old index whole.
