@@ -131,3 +131,34 @@ def test_a_language_the_report_does_not_have_needs_no_code(tiny, tmp_path):
     assert "„item“: done" in text
     assert "Empfehlung 1" in text
     assert "D\n" in pdf[:200] and "TEST/1/1" in pdf[:200]
+
+
+ARABIC_MESSAGES = {"ORIGINAL: %(language)s": "الأصل: %(language)s",
+                   "DATE: %(date)s": "التاريخ: %(date)s",
+                   "Recommendation %(number)s": "التوصية %(number)s"}
+ARABIC = {"code": "ar", "locale": "ar", "letter": "A", "direction": "rtl",
+          "numerals": {"section": ["أولا", "ثانيا"], "result": "decimal"},
+          "typography": {"quotes": ["«", "»", "“", "”"], "emphasis": "bold"}}
+
+
+def words_at(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """(word, x of its middle, page width) of each word on a page of `pdf`."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', xml).group(1))
+    return [(word, (float(x1) + float(x2)) / 2, width) for x1, x2, word in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">'
+                       r'([^<]*)</word>', xml)]
+
+
+def test_a_right_to_left_language_mirrors_the_page(tiny, tmp_path):
+    html, _ = build_with(tiny, tmp_path, ARABIC, ARABIC_MESSAGES, "نص ")
+    assert '<html lang="ar" dir="rtl" class="emphasis-bold">' in html
+    for code, symbol_side in (("ar", "left"), ("en", "right")):
+        words = words_at(tiny.output / f"test-1-1.{code}.pdf", 1)
+        symbol = next(x / width for word, x, width in words if word == "TEST/1/1")
+        # The symbol stands at the end of the line: right in English, left in Arabic; the
+        # language's letter at its start.
+        assert (symbol < 0.5) == (symbol_side == "left"), (code, symbol)
+        letter = next(x / width for word, x, width in words if word in ("A", "E"))
+        assert (letter > 0.5) == (symbol_side == "left"), (code, letter)
