@@ -238,3 +238,23 @@ def test_a_newer_edit_drops_the_full_build_of_an_older_one(tiny, terminal):
     terminal.wait_for("full build dropped for a newer edit")
     terminal.wait_for("full build in")
     assert "paragraph, newer, in 2021" in pdf_text(tiny.output / "test-1-1.en.pdf")
+
+
+def test_an_edit_built_while_the_page_loads_is_shown(served, browser):
+    """The page knows which build it was served from: an edit built before its live script
+    hears from the server still reaches it (it was taken for the page's own state)."""
+    tiny, url = served
+    page = browser.new_page()
+    held = []
+    page.route("**/__rapporteur/events", lambda route: held.append(route))  # events wait
+    page.goto(url)
+    stylesheet = tiny.root / "templates" / "assets" / "report.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") +
+                          "\nmain { color: rgb(4, 5, 6); }\n", encoding="utf-8")
+    written = tiny.output / "assets" / "report.css"
+    deadline = time.monotonic() + 60
+    while "rgb(4, 5, 6)" not in written.read_text(encoding="utf-8") or not held:
+        assert time.monotonic() < deadline, f"no rebuild, or no request for events ({held})"
+        page.wait_for_timeout(50)  # Playwright's events (the held request) come in meanwhile
+    held[0].continue_()  # only now does the page hear of the build
+    expect(page.locator("main")).to_have_css("color", "rgb(4, 5, 6)", timeout=15000)

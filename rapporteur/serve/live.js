@@ -47,7 +47,10 @@
     }
   }
   let updating = Promise.resolve();
-  let seen = null;
+  // The build the page was served from (server.py writes it on this script's tag): an edit
+  // built while the page was loading is then shown too, not taken for the page's own state.
+  let seen = Number(document.currentScript?.dataset.version ?? NaN);
+  if (Number.isNaN(seen)) seen = null;
   const source = new EventSource("/__rapporteur/events");
   source.onmessage = (event) => {
     const state = JSON.parse(event.data);

@@ -100,6 +100,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_HEAD = do_GET  # noqa: N815 - the same headers; _send_head leaves out the body
 
     def _send_file(self, file: Path) -> None:
+        # The build it is from, read before the file is opened: a build publishing meanwhile
+        # makes the page seem older than it is (one update too many), never newer.
+        version = self.server.state.version
         # Opened without following a link or waiting for a writer: the file may have been
         # replaced by a link or a fifo since served_file looked at it.
         try:
@@ -111,7 +114,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if not stat.S_ISREG(opened.st_mode):
                 return self._refuse(HTTPStatus.NOT_FOUND, "no such file in the output folder")
             if file.suffix == ".html":
-                return self._send(_with_live_script(stream.read()), "text/html; charset=utf-8")
+                return self._send(_with_live_script(stream.read(), version),
+                                  "text/html; charset=utf-8")
             content_type, encoding = mimetypes.guess_type(file.name)
             if encoding or not content_type:  # data.json.gz is gzip, not JSON
                 content_type = "application/octet-stream"
@@ -198,9 +202,10 @@ def served_file(root: Path, url_path: str) -> Path | None:
     return None
 
 
-def _with_live_script(page: bytes) -> bytes:
-    tag = f'<script src="{html.escape(_SCRIPT)}"></script>'.encode("ascii")
-    return page.replace(b"</body>", tag + b"</body>", 1)
+def _with_live_script(page: bytes, version: int) -> bytes:
+    """The page with the live script, which learns from its tag which build it is."""
+    tag = f'<script src="{html.escape(_SCRIPT)}" data-version="{version}"></script>'
+    return page.replace(b"</body>", tag.encode("ascii") + b"</body>", 1)
 
 
 def make_server(output: Path, state: BuildState, port: int) -> _Server:
