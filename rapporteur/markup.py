@@ -100,7 +100,8 @@ def _bare_urls(state: StateCore) -> None:
 
 
 def _spaces(typesetter: Typesetter):
-    """The language's spaces (text.Typesetter) in the text, not in links' labels."""
+    """The language's spaces (text.Typesetter) in the text, not in links' labels; in a
+    right-to-left language, each address shown as such set apart, left to right."""
     def rule(state: StateCore) -> None:
         for block in state.tokens:
             inside_link = 0
@@ -109,6 +110,9 @@ def _spaces(typesetter: Typesetter):
                 inside_link -= token.type == "link_close"
                 if token.type == "text" and not inside_link:
                     token.content = typesetter.set(token.content)
+                elif token.type == "link_open" and token.info == "auto" \
+                        and typesetter.isolate_urls:
+                    token.attrSet("dir", "ltr")
     return rule
 
 

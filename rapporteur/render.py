@@ -153,7 +153,7 @@ def typesetter(language: LanguageSpec) -> Typesetter:
     rules = language.typography
     return Typesetter(tuple(rules.quotes),
                       tuple((mark, SPACES[space]) for mark, space in rules.space_before.items()),
-                      rules.han_latin_space)
+                      rules.han_latin_space, isolate_urls=language.direction == "rtl")
 
 
 # On screen a call is a 24 px box (an atomic inline): browsers break a line before such a box

@@ -92,6 +92,9 @@ class Typesetter:
     space_before: tuple[tuple[str, str], ...] = ()
     """(punctuation, the space it takes before it): French (":", "\u00a0")."""
     han_latin_space: bool = False
+    isolate_urls: bool = False
+    """In right-to-left text an address is set left to right (`dir="ltr"` on its link): the
+    bidi algorithm would otherwise move its "?" and "/" about."""
 
     def set(self, text: str) -> str:
         """`text` with the language's spaces: before punctuation, between Han and Latin."""

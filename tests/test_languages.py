@@ -76,7 +76,7 @@ def with_catalogue(tmp_path: Path, code: str, messages: dict[str, str]) -> Path:
     """A copy of the project's locales with a catalogue for `code`."""
     locales = tmp_path / "locales"
     shutil.copytree(REPO / "locales", locales)
-    (locales / code / "LC_MESSAGES").mkdir(parents=True)
+    (locales / code / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)  # replaced if there
     po = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=utf-8\\n"', ""]
     for msgid, msgstr in messages.items():
         po += [f'msgid "{msgid}"', f'msgstr "{msgstr}"', ""]
@@ -162,3 +162,8 @@ def test_a_right_to_left_language_mirrors_the_page(tiny, tmp_path):
         assert (symbol < 0.5) == (symbol_side == "left"), (code, symbol)
         letter = next(x / width for word, x, width in words if word in ("A", "E"))
         assert (letter > 0.5) == (symbol_side == "left"), (code, letter)
+    # An address reads left to right inside the Arabic: no "?" or "/" thrown to its other end.
+    words = [word for word, _, _ in words_at(tiny.output / "test-1-1.ar.pdf", 1)]
+    addresses = [word for word in words if "wipo.int" in word]
+    assert addresses and all(word.startswith("https://") for word in addresses), addresses
+    assert 'dir="ltr">https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=1</a>' in html
