@@ -207,6 +207,9 @@ class DocumentHeader(Model):
     base_url: Annotated[str, AfterValidator(_check_base_url)] | None = None
     summary: Localized | None = None
     author: Localized | None = None  # the PDF's author; the theme's catalogue says who if unset
+    # The languages whose text is the organisation's own; pages in the others (translations
+    # made for this edition) say so, and name the official ones. Empty: all are official.
+    official_text: list[Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]] = []
 
 
 class AnnexFiles(Model):

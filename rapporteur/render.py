@@ -284,6 +284,9 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
                                                                    locale=spec.locale)),
         language_rules=spec,
         language_name=lambda code: Locale.parse(code).language_name,
+        # The official versions' languages, named in the page's language ("chinois").
+        official_text=", ".join(Locale.parse(code).get_display_name(spec.locale)
+                                for code in document.header.official_text),
         links=links or {},
         # The stylesheet is the project's own file, not content: it goes in unescaped.
         stylesheet=Markup((theme.assets / "report.css").read_text(encoding="utf-8")),

@@ -82,3 +82,17 @@ def test_a_report_setting_prints_the_cited_in_lines(tiny):
     tiny.replace("report.yaml", "end_markers:", "print:\n  cited_in: true\nend_markers:")
     tiny.build(formats=["pdf"])
     assert CITED_IN.search(pdf_text(pdf))
+
+
+def test_pages_of_the_projects_translations_say_so_and_name_the_official_text(texts):
+    """Only the Chinese is WIPO's text (report.yaml: official_text); the site's other pages say
+    that they are translations, in their language."""
+    notices = {language: re.findall(r'class="unofficial">([^<]*)<',
+                                    texts[f"site/cdip-28-2.{language}.html"])
+               for language in ("zh", "en", "fr", "es", "ru", "ar")}
+    assert notices["zh"] == []
+    assert notices["en"] == ["Unofficial translation. Official text: Chinese."]
+    assert notices["fr"] == ["Traduction non officielle. Texte officiel : chinois."]
+    assert all(len(notices[language]) == 1 for language in ("es", "ru", "ar"))
+    # The PDF is the document as circulated: the notice is the site's.
+    assert "Unofficial translation" not in texts["cdip-28-2.en.pdf"]
