@@ -55,8 +55,8 @@ def pages(real_build):
 def test_outputs_are_named_by_language(real_build):
     output, result = real_build
     names = sorted(path.name for path in result.outputs if path.parent == output)
-    assert names == ["cdip-28-2.en.html", "cdip-28-2.en.pdf", "cdip-28-2.zh.html",
-                     "cdip-28-2.zh.pdf"]
+    assert names == [f"cdip-28-2.{language}.{kind}" for language in
+                     ("ar", "en", "es", "fr", "ru", "zh") for kind in ("html", "pdf")]
     assert (output / "assets" / "report.css").is_file()
 
 
