@@ -111,7 +111,10 @@ class Rebuilder:
                                       cancelled=lambda: self.generation != generation,
                                       **self.options)
             except _Superseded:
-                continue  # an edit came in meanwhile: its own full build follows
+                # An edit came in before it could write (its PDFs were done, or it was still
+                # checking): dropped all the same, and said so; the newer edit's build follows.
+                self.log("full build dropped for a newer edit")
+                continue
             except (Cancelled, ContentError, UsageError, EnvironmentFailure) as error:
                 if self.generation != generation:
                     # A newer edit came in: this build's PDFs, or its errors (it may have read
