@@ -17,6 +17,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
 from pydantic_core import PydanticCustomError
 
 from .markup import disallowed_links, footnote_ids
+from .numerals import STYLES
 from .text import join_wrapped_lines
 
 
@@ -103,7 +104,7 @@ FootnoteId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
 ResultCode = Annotated[str, Field(pattern=RESULT_CODE_PATTERN)]
 
 
-NAMED_NUMERAL_STYLES = ("roman", "chinese", "decimal")
+NAMED_NUMERAL_STYLES = tuple(STYLES)  # "roman", "chinese", "decimal"
 
 
 def _check_numeral_style(value: Any) -> str | list[str]:
