@@ -140,6 +140,15 @@ class Numerals(Model):
         return value
 
 
+def _check_quotes(value: Any) -> list[str]:
+    if (isinstance(value, list) and len(value) == 4
+            and all(isinstance(mark, str) and 0 < len(mark) <= 3 for mark in value)):
+        return value
+    raise PydanticCustomError(
+        "quotes", "quotes are four marks: the opening and closing double quotes, then the "
+        "opening and closing single ones, such as [“, ”, ‘, ’] or [«, », “, ”]")
+
+
 SPACES = {"no-break space": "\u00a0", "narrow no-break space": "\u202f"}
 
 
@@ -149,8 +158,8 @@ class Typography(Model):
 
     # Opening and closing double quotes, then single ones (markdown-it's `quotes`): one
     # character each, or a string ("« " with a no-break space).
-    quotes: Annotated[list[Annotated[str, Field(min_length=1, max_length=3)]],
-                      Field(min_length=4, max_length=4)] = ["\u201c", "\u201d", "\u2018", "\u2019"]
+    quotes: Annotated[Any, PlainValidator(_check_quotes)] = ["\u201c", "\u201d", "\u2018",
+                                                            "\u2019"]
     # Punctuation that takes a no-break space before it, as house style has it (French ":").
     space_before: dict[Annotated[str, Field(min_length=1, max_length=1)],
                        Literal["no-break space", "narrow no-break space"]] = {}

@@ -109,6 +109,8 @@ CASES = [
          "unknown locale 'xx_YY'"),
     Case("bad-numerals", REPORT, "section: roman", "section: klingon", REPORT, "klingon",
          "'klingon' is not a numeral style: write roman, chinese or decimal"),
+    Case("two-quote-marks", REPORT, "      emphasis: none", '      emphasis: none\n      quotes: ["«", "»"]',
+         REPORT, 'quotes: ["«", "»"]', "quotes are four marks"),
     Case("item-pattern-without-place", REPORT, "      result: roman", "      result: roman\n      item: i)",
          REPORT, "item: i)", "an item pattern holds '{}' once"),
     Case("control-character", OPENING, "第二段于", "第二段\x0b于", OPENING, None,
