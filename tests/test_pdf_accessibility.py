@@ -16,12 +16,13 @@ from fontTools.ttLib import TTFont
 from fontTools.cffLib import CFFFontSet
 
 LANGUAGES = ("zh", "en")
+ALL_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")  # the checker runs on every version
 
 
 @pytest.fixture(scope="module")
 def pdfs(real_build) -> dict[str, Path]:
     output, _ = real_build
-    return {lang: output / f"cdip-28-2.{lang}.pdf" for lang in LANGUAGES}
+    return {lang: output / f"cdip-28-2.{lang}.pdf" for lang in ALL_LANGUAGES}
 
 
 # --- fonts: only what is used ------------------------------------------------------------------
@@ -416,7 +417,7 @@ def validate_every_rule(path: Path):
         structure.as_integer = original
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", ALL_LANGUAGES)
 def test_the_pdf_ua_checker_evaluates_every_rule_and_finds_nothing(pdfs, lang):
     report = validate_every_rule(pdfs[lang])
     assert [(outcome.rule_id, outcome.skipped_reason) for outcome in report.skipped] == []
