@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from test_site import CHROMIUM, DESKTOP, EN, FLAGS, PHONE, ZH, open_page
+from test_site import DESKTOP, EN, PHONE, ZH, open_page
+from test_site import browser, page, phone  # noqa: F401 - the same Chromium fixtures
 
 TOOLS = Path(__file__).resolve().parent.parent / ".test-tools" / "node_modules"
 HTML_VALIDATE = TOOLS / ".bin" / "html-validate"
@@ -54,28 +54,6 @@ def site(real_build):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/site/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(browser):
-    page = open_page(browser, PHONE)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def page(browser):
-    page = open_page(browser, DESKTOP)
-    yield page
-    page.context.close()
 
 
 def search(page, query: str) -> None:
