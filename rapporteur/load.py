@@ -38,7 +38,7 @@ _NONCHARACTER = re.compile(f"[{_NONCHARACTERS}]")
 # What a text may not hold even when written as a YAML escape ("\x07", "\u0085", "\ud800"):
 # controls other than tab and newline, the breaks above, lone surrogates (not encodable) and
 # the noncharacters. Everything else XML 1.0 can carry, so every text can be exported for
-# translators (translation/xliff.py).
+# translators (translation/xliff/).
 _FORBIDDEN_IN_TEXT = re.compile(
     f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARACTERS}]")
 

@@ -10,7 +10,7 @@ from lxml import etree
 
 from ..load import LoadedContent
 from .units import Languages
-from .xliff import glossary_terms
+from .xliff.notes import glossary_terms
 from .xmltext import indent
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
