@@ -553,3 +553,66 @@ def test_every_unit_names_its_printed_place_and_a_reference_shows_what_the_reade
         "methodology for conducting impact studies on the use of the intellectual property " \
         "system" in codes  # {project:statistics-impact-assessment}: its Annex II title
     assert "Recommendations 1, 4, 10, 35, 37" in codes
+
+
+# --- a stale unit: the source it was translated from, and what changed ----------------------
+
+STRIVING = "As WIPO is striving to improve its reporting to the Committee"
+WORKING = "As WIPO is working to improve its reporting to the Committee"
+STALE = "body.00-opening:blocks.1.paragraph"  # the paragraph of STRIVING
+
+
+def git(project: Project, *arguments: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                    "-c", "commit.gpgsign=false", *arguments], cwd=project.root, check=True,
+                   capture_output=True)
+
+
+def notes_of(path: Path, version: str) -> dict[str, str]:
+    ns = NS2 if version == "2.0" else NS1
+    unit = find_unit(etree.parse(str(path)), STALE, ns)
+    return {note.get("category") or note.get("from"): note.text
+            for note in unit.iterfind(".//x:note", ns)}
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
+def test_a_stale_units_notes_give_the_previous_source_from_git_and_what_changed(
+        real, capsys, version):
+    from translate.storage import xliff, xliff2
+
+    # Not in git: the note says the earlier text cannot be given, and why.
+    real.replace("body/00-opening.yaml", STRIVING, WORKING)
+    notes = notes_of(export(real, capsys, version), version)
+    assert notes["previous-source"] == ("The en text this translation was made from is not "
+                                        "available: the project is not in a git repository.")
+    assert "source-changes" not in notes and notes["previous-translation"].startswith("由于")
+
+    # In git, but no version has the text the translation was made from.
+    git(real, "init", "-q")
+    git(real, "add", "content")
+    git(real, "commit", "-qm", "the edited paragraph only")
+    notes = notes_of(export(real, capsys, version), version)
+    assert notes["previous-source"].startswith("The en text this translation was made from is "
+                                               "not available: no version of the file in its "
+                                               "last 1 commit has the en text")
+
+    # The history has it: the paragraph as translated, then one word edited.
+    real.replace("body/00-opening.yaml", WORKING, STRIVING)
+    git(real, "commit", "-qam", "as translated")
+    real.replace("body/00-opening.yaml", STRIVING, WORKING)
+    git(real, "commit", "-qam", "one word edited")
+    path = export(real, capsys, version)
+    notes = notes_of(path, version)
+    assert notes["previous-source"].startswith(f"Previous en text: {STRIVING}, the structure")
+    assert notes["source-changes"] == ("Changes in the en text: As WIPO is [-striving-] "
+                                       "{+working+} to improve its reporting to the …")
+
+    store = (xliff2.Xliff2File if version == "2.0" else xliff.xlifffile).parsefile(str(path))
+    unit = next(unit for unit in store.units if STALE in (unit.getid() or ""))
+    if version == "1.2":  # what Weblate shows beside the unit
+        assert f"Previous en text: {STRIVING}" in unit.getnotes()
+        assert "[-striving-] {+working+}" in unit.getnotes()
+    else:  # translate-toolkit 3.20 reads no 2.0 <notes> at all (upstream; the 2.0 note is above)
+        assert unit.getnotes() == ""

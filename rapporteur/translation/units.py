@@ -75,8 +75,13 @@ def units(loaded: LoadedContent, languages: Languages) -> list[Unit]:
     """Every unit of the content, file by file in reading order."""
     found: list[Unit] = []
     for source_file in content_files(loaded):
-        found.extend(_walk(source_file, source_file.data, (), languages))
+        found.extend(file_units(source_file, languages))
     return found
+
+
+def file_units(source_file: SourceFile, languages: Languages) -> list[Unit]:
+    """The units of one content file (an earlier version of it, too: history.py)."""
+    return list(_walk(source_file, source_file.data, (), languages))
 
 
 def _walk(file: SourceFile, node: Any, location: Location,
