@@ -90,11 +90,20 @@ def test_whatever_the_renderer_reads_as_a_call_reference_or_link_is_a_protected_
         for text in unit.texts.values():
             found = pieces(text)
             assert markdown(found) == text
-            # Blank every word: the renderer still finds every footnote call, reference and
-            # link, so none of them was left in the words a translator edits.
-            assert protected_marks(_codes_only(found)) == protected_marks(text), (unit.id, text)
+            # Blank every word: the renderer still finds every footnote call, reference (what
+            # it points at: its own words are words) and link, so none of them was left in the
+            # words a translator edits.
+            assert _pointed_at(_codes_only(found)) == _pointed_at(text), (unit.id, text)
     label = pieces(f'under the "{IP_TAD}" project')
-    assert Code("reference", IP_TAD) in label
+    assert Pair("reference", "{project:ip-technical-assistance-database|", "}",
+                (Text("IP Technical Assistance Database"),)) in label
+    assert Code("reference", "{rec:13}") in pieces("see {rec:13}")
+
+
+def _pointed_at(text: str) -> tuple:
+    calls, references, links = protected_marks(text)
+    return calls, Counter((kind, value.partition("|")[0]) for kind, value in
+                          references.elements()), links
 
 
 @pytest.mark.parametrize("version", ["2.0", "1.2"])
@@ -276,6 +285,66 @@ def test_three_units_translated_in_translate_toolkit_change_exactly_three_lines(
     assert all("（修订）" in line for _, line in changed)
     if version == "2.0":  # translate-toolkit marks the segments it saved: harmless, said
         assert "warning: xml:space on <segment> is not XLIFF 2.0" in err
+
+
+IP_TAD_NOTE = "body.02-regional-national-development:blocks.25.footnotes.s1b-ip-tad"
+IP_TAD_ZH = "知识产权技术援助数据库"
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
+def test_a_references_own_words_are_translated_in_translate_toolkit_and_land_in_it(
+        real, capsys, version):
+    from translate.storage import xliff, xliff2
+    from translate.storage.placeables import StringElem
+
+    path = export(real, capsys, version)
+    store = (xliff2.Xliff2File if version == "2.0" else xliff.xlifffile).parsefile(str(path))
+    unit = next(unit for unit in store.units if IP_TAD_NOTE in (unit.getid() or ""))
+    # The reference's words are text the editor shows; its id is the code's (1.2 shows the
+    # code's text in .source, 2.0 only the words).
+    assert "IP Technical Assistance Database" in unit.source and IP_TAD_ZH in unit.target
+    if version == "2.0":
+        assert "ip-technical-assistance-database" not in unit.source
+    rich = unit.rich_target[0]
+    words = [element for element in rich.flatten()
+             if isinstance(element, StringElem) and str(element) == IP_TAD_ZH]
+    assert len(words) == 1
+    words[0].sub = ["技术援助数据库（修订）"]
+    unit.rich_target = [rich]
+    store.savefile(str(path))
+    before = yaml_files(real)
+
+    code, out, err = run_import(real, path, capsys)
+    assert code == 0, err
+    assert out == "imported 1 zh translation into 1 file\n"
+    changed = changed_lines(before, yaml_files(real))
+    assert len(changed) == 1 and "“{project:ip-technical-assistance-database|技术援助数据库（修订）}”" \
+        in changed[0][1], changed
+
+
+def test_a_references_words_may_hold_no_brace_and_its_id_cannot_be_changed(real, capsys):
+    path = export(real, capsys, "1.2")
+    text = path.read_text()
+    exported = ('<bpt id="1" ctype="x-reference">{project:ip-technical-assistance-database|</bpt>'
+                f'{IP_TAD_ZH}<ept id="1">}}</ept>')
+    assert text.count(exported) == 1
+    # The id written in the code's text is not read: the export's lands.
+    path.write_text(text.replace(exported, exported.replace("ip-technical-assistance-database",
+                                                            "another-project")
+                                 .replace(IP_TAD_ZH, "技术援助数据库")))
+    assert run_import(real, path, capsys)[0] == 0
+    assert "{project:ip-technical-assistance-database|技术援助数据库}" in \
+        real.read("body/02-regional-national-development.yaml")
+    path = export(real, capsys, "1.2")
+    text = path.read_text()
+    written = exported.replace(IP_TAD_ZH, "技术援助数据库")
+    assert text.count(written) == 1
+    path.write_text(text.replace(written, written.replace("技术援助数据库", "技术}援助")))
+    before = yaml_files(real)
+    code, _, err = run_import(real, path, capsys)
+    assert code == 1 and "the words of reference {project:ip-technical-assistance-database} " \
+        "hold '}'" in err, err
+    assert yaml_files(real) == before
 
 
 def test_the_1_2_export_declares_every_attribute_of_the_projects_namespace(real, capsys):
@@ -464,9 +533,13 @@ def test_omegat_translates_the_source_copy_export_and_only_its_translations_land
     # Every unit reaches OmegaT, with the English as its source.
     omegat(project, "--mode=console-createpseudotranslatetmx",
            f"--pseudotranslatetmx={real.root / 'seen.tmx'}", "--pseudotranslatetype=equal")
-    seen = [re.sub(r"</?[a-z]+\d+/?>|\s", "", "".join(tuv.find("seg").itertext()))
-            for tuv in etree.parse(str(real.root / "seen.tmx")).iter("tuv")
-            if tuv.get("lang") == "en"]
+    segments = ["".join(tuv.find("seg").itertext())
+                for tuv in etree.parse(str(real.root / "seen.tmx")).iter("tuv")
+                if tuv.get("lang") == "en"]
+    # A reference's own words are words to translate, between the reference's two tags.
+    assert any(re.search(r"<([a-z]+\d+)>IP Technical Assistance Database</\1>", segment)
+               for segment in segments), [s for s in segments if "Assistance Database" in s]
+    seen = [re.sub(r"</?[a-z]+\d+/?>|\s", "", segment) for segment in segments]
     assert seen and not any(re.search(r"[\u4e00-\u9fff]", text) for text in seen)
     loaded = load_content(real.content)
     missing = []
@@ -548,7 +621,12 @@ def test_every_unit_names_its_printed_place_and_a_reference_shows_what_the_reade
 
     # A footnote call shows its printed number, a reference the title or words a reader sees.
     codes = {code.get("disp") for code in tree.iterfind(".//x:ph", NS2)}
-    assert "note 26" in codes and "IP Technical Assistance Database" in codes
+    assert "note 26" in codes
+    # A reference in the author's words shows its words as text, and what it points at.
+    words = {code.get("dispStart"): "".join(code.itertext())
+             for code in tree.iterfind(".//x:source/x:pc[@subType='r:reference']", NS2)}
+    assert words["IP Technical Assistance Database (IP-TAD)"] == \
+        "IP Technical Assistance Database"
     assert "Systematization of statistical data and the design and implementation of a " \
         "methodology for conducting impact studies on the use of the intellectual property " \
         "system" in codes  # {project:statistics-impact-assessment}: its Annex II title

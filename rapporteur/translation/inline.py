@@ -4,9 +4,10 @@
 
 - `Text`: words to translate;
 - `Code`: what must come through unchanged — a footnote reference [^id], a cross-reference
-  {kind:id|label}, a bare URL or <autolink> — kept whole in the code's data;
-- `Pair`: a link [label](url) or emphasis (*…*, **…**, _…_): its inside is translated, its start
-  and end ("[" and "](url)", "*" and "*") are the code's data, out of the translator's reach;
+  {kind:id}, a bare URL or <autolink> — kept whole in the code's data;
+- `Pair`: a link [label](url), emphasis (*…*, **…**, _…_) or a cross-reference with the author's
+  own words {kind:id|words}: its inside is translated, its start and end ("[" and "](url)", "*"
+  and "*", "{kind:id|" and "}") are the code's data, out of the translator's reach;
 - `Keep`: a document symbol or a year, to leave as written (translate="no").
 
 `markdown(pieces)` gives the text back: markdown(pieces(text)) == text for every text.
@@ -36,7 +37,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Pair:
-    kind: str  # "link", "emphasis"
+    kind: str  # "link", "emphasis", "reference"
     start: str
     end: str
     inside: tuple["Piece", ...]
@@ -60,8 +61,16 @@ def _pieces(text: str, start: int, end: int, spans: tuple[Span, ...]) -> tuple[P
     position = start
     for span in spans:
         found.extend(_plain(text[position:span.start]))
-        if span.inner is None:
-            found.append(Code(span.kind, text[span.start:span.end]))
+        written = text[span.start:span.end]
+        if span.kind == "reference" and "|" in written:
+            # The words after "|" are the author's, in each language: the translator's to
+            # translate, between the reference's start and end, which stay as they are.
+            start_end = written.index("|") + 1
+            found.append(Pair("reference", written[:start_end], written[-1:],
+                              tuple(piece for piece in _kept(written[start_end:-1])
+                                    if not (isinstance(piece, Text) and not piece.text))))
+        elif span.inner is None:
+            found.append(Code(span.kind, written))
         else:
             inner_start, inner_end = span.inner
             found.append(Pair(span.kind, text[span.start:inner_start], text[inner_end:span.end],

@@ -10,7 +10,7 @@ from lxml import etree
 
 from ...markup import protected_marks
 from ...parity import comparable_url
-from ..inline import Text, markdown, pieces
+from ..inline import Pair, Piece, Text, markdown, pieces
 from ..scripts import has_letters, in_script
 from ..sentences import sentences
 from ..units import Languages
@@ -29,8 +29,14 @@ class Skip:
 
 
 def words_of(text: str) -> str:
-    """The words of a text: without its codes and the years and symbols kept as written."""
-    return "".join(piece.text for piece in pieces(text) if isinstance(piece, Text))
+    """The words of a text: without its codes and the years and symbols kept as written; with
+    the words inside links, emphasis and a reference's own words."""
+    return _words(pieces(text))
+
+
+def _words(found: tuple[Piece, ...]) -> str:
+    return "".join(piece.text if isinstance(piece, Text) else
+                   _words(piece.inside) if isinstance(piece, Pair) else "" for piece in found)
 
 
 def not_a_translation(returned: ReturnedUnit, unit_id: str, text: str, source: str,

@@ -70,8 +70,13 @@ Shown = Callable[[Code], str]
 """What a reader sees where a code stands ("note 26", a project's title): a code's `disp`."""
 
 
-def write_inline(parent: etree._Element, found: tuple[Piece, ...], codes: Codes, ordinal: Counter,
-            is_source: bool, version: str, shown: Shown | None = None) -> None:
+def _as_data(code: Code) -> str:
+    return code.data
+
+
+def write_inline(parent: etree._Element, found: tuple[Piece, ...], codes: Codes,
+                 ordinal: Counter, is_source: bool, version: str,
+                 shown: Shown | None = None) -> None:
     ns = XLIFF_2 if version == "2.0" else XLIFF_1
     for piece in found:
         if isinstance(piece, Text):
@@ -89,7 +94,7 @@ def write_inline(parent: etree._Element, found: tuple[Piece, ...], codes: Codes,
             if version == "2.0":
                 etree.SubElement(parent, f"{{{ns}}}ph", id=code_id,
                                  dataRef=codes.data_id(piece.data), canDelete="no",
-                                 disp=shown(piece) if shown else piece.data,
+                                 disp=(shown or _as_data)(piece),
                                  subType=f"r:{piece.kind}", type="other")
             else:
                 element = etree.SubElement(parent, f"{{{ns}}}ph", id=code_id,
@@ -100,13 +105,18 @@ def write_inline(parent: etree._Element, found: tuple[Piece, ...], codes: Codes,
             if version == "2.0":
                 attributes = {"id": code_id, "dataRefStart": codes.data_id(piece.start),
                               "dataRefEnd": codes.data_id(piece.end),
-                              "type": "link" if piece.kind == "link" else "fmt"}
+                              "type": "fmt" if piece.kind == "emphasis" else "link"}
                 if piece.kind in PROTECTED_KINDS:
                     attributes["canDelete"] = "no"
+                if piece.kind == "reference":
+                    # A reference in the author's words: the tool shows what it points at.
+                    attributes["subType"] = "r:reference"
+                    attributes["dispStart"] = (shown or _as_data)(
+                        Code("reference", piece.start[:-1] + "}"))
                 pair = etree.SubElement(parent, f"{{{ns}}}pc", attributes)
                 write_inline(pair, piece.inside, codes, ordinal, is_source, version, shown)
             else:
-                ctype = "link" if piece.kind == "link" else "italic"
+                ctype = {"link": "link", "reference": "x-reference"}.get(piece.kind, "italic")
                 start = etree.SubElement(parent, f"{{{ns}}}bpt", id=code_id, ctype=ctype)
                 start.text = piece.start
                 write_inline(parent, piece.inside, codes, ordinal, is_source, version, shown)

@@ -121,7 +121,8 @@ def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
     seen: Counter = Counter()
     # A code the shown translation has keeps its data there (a link to the page in this
     # language); any other comes from the source.
-    text = rebuild(returned.target, {**codes.in_source, **codes.in_target}, seen, unit_id)
+    text = rebuild(returned.target, {**codes.in_source, **codes.in_target}, seen, unit_id,
+                   codes.in_source)
     if not text.strip():
         return None
     for code_id, count in seen.items():
