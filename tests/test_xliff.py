@@ -392,3 +392,21 @@ def test_any_text_survives_pieces_and_the_xliff_codes_unchanged(text):
         write_inline(source, found, codes, Counter(), True, version)
         parsed = etree.fromstring(etree.tostring(source))
         assert rebuild(read_parts(parsed, version), codes.in_source, Counter(), "u") == text
+
+
+def test_a_reference_keeps_or_gains_its_own_words_whichever_code_the_translator_keeps():
+    """The source gives the reference words, the shown translation none: a translator who keeps
+    the translation's placeholder gets the reference alone, one who takes the source's paired
+    code and translates its words gets the reference with them."""
+    codes = Codes()
+    write_inline(etree.Element(f"{{{XLIFF_2}}}source"), pieces("See {project:p-1|its words}."),
+                 codes, Counter(), True, "2.0")
+    shown = etree.Element(f"{{{XLIFF_2}}}target")
+    write_inline(shown, pieces("见{project:p-1}。"), codes, Counter(), False, "2.0")
+    assert shown.find("x:ph", NS).get("id") == "1"
+    merged = {**codes.in_source, **codes.in_target}
+    for returned, expected in (('<ph id="1"/>见。', "{project:p-1}见。"),
+                               ('<pc id="1">它的词</pc>见。', "{project:p-1|它的词}见。")):
+        target = etree.fromstring(f'<target xmlns="{XLIFF_2}">{returned}</target>')
+        assert rebuild(read_parts(target, "2.0"), merged, Counter(), "u",
+                       codes.in_source) == expected
