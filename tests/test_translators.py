@@ -694,3 +694,69 @@ def test_a_stale_units_notes_give_the_previous_source_from_git_and_what_changed(
         assert "[-striving-] {+working+}" in unit.getnotes()
     else:  # translate-toolkit 3.20 reads no 2.0 <notes> at all (upstream; the 2.0 note is above)
         assert unit.getnotes() == ""
+
+
+# --- a translation that is its source: "Introduction" in French --------------------------------
+
+INTRODUCTION = "body.01-introduction:title"
+
+
+@pytest.mark.parametrize("version, marking", [("2.0", "state"), ("1.2", "state"),
+                                              ("1.2", "approved")])
+def test_a_target_equal_to_its_source_lands_only_when_the_translator_marks_it_done(
+        real, capsys, version, marking):
+    real.replace("body/01-introduction.yaml", "  fr: Introduction\n", "")  # missing: to ask
+    path = real.root / "fr.xlf"
+    ns = NS2 if version == "2.0" else NS1
+
+    def returned(done: bool) -> None:
+        code, _, err = real.run("xliff", "export", "--lang", "fr", "-o", str(path),
+                                "--version", version, capsys=capsys)
+        assert code == 0, err
+        tree = etree.parse(str(path))
+        unit = find_unit(tree, INTRODUCTION, ns)
+        holder = unit.find("x:segment", ns) if version == "2.0" else unit
+        target = holder.find("x:target", ns)
+        assert target.text is None and target.get("state", holder.get("state")) in (
+            "initial", "needs-translation")  # as exported: asked for, not done
+        target.text = "Introduction"
+        if done and marking == "approved":
+            unit.set("approved", "yes")
+        elif done:
+            (holder if version == "2.0" else target).set("state", "translated")
+        tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+    # The source copied, the state left as exported (OmegaT's untranslated segments): refused.
+    returned(done=False)
+    before = yaml_files(real)
+    code, out, err = run_import(real, path, capsys)
+    assert (code, out) == (0, "imported 0 fr translations into 0 files; 1 target not imported "
+                              "(above)\n"), err
+    said = " is marked 'initial', not translated" if version == "2.0" else \
+        ": the target is a copy of the en text: not imported"
+    assert f"warning: unit 'title'{said}" in err, err
+    assert yaml_files(real) == before
+
+    # The same words, marked done by the translator: French for "Introduction".
+    returned(done=True)
+    code, out, err = run_import(real, path, capsys)
+    assert (code, out) == (0, "imported 1 fr translation into 1 file\n"), err
+    changed = changed_lines(before, yaml_files(real))
+    assert [line for _, line in changed][:1] == ["  fr: Introduction"], changed
+    assert real.run("status", "--fail-on", "missing", capsys=capsys)[0] == 0
+
+
+def test_a_source_copy_under_the_exports_own_done_mark_is_still_refused(real, capsys):
+    """A current unit is exported done (approved, translated): a tool that keeps that mark
+    over a copy of the source has not said the copy is a translation."""
+    path = export(real, capsys, "1.2")
+    tree = etree.parse(str(path))
+    unit = find_unit(tree, TITLE, NS1)
+    assert unit.get("approved") == "yes"
+    set_words(unit.find("x:target", NS1), unit.findtext("x:source", namespaces=NS1))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    before = yaml_files(real)
+    code, out, err = run_import(real, path, capsys)
+    assert code == 0 and "1 target not imported" in out, err
+    assert "warning: unit 'document.title': the target is a copy of the en text" in err, err
+    assert yaml_files(real) == before

@@ -40,22 +40,30 @@ def _words(found: tuple[Piece, ...]) -> str:
 
 
 def not_a_translation(returned: ReturnedUnit, unit_id: str, text: str, source: str,
-                       language: str, languages: Languages, exported: Cut) -> Skip | None:
+                      language: str, languages: Languages, exported: Cut,
+                      exported_done: bool) -> Skip | None:
     """Why a target that differs from what the export held is still no translation, if it
     is not: the tool marks it not done, it is the source, or (part of) it is in another
-    script than the language's."""
+    script than the language's.
+
+    A target equal to its source is a translation when the translator said so: the tool marks
+    it done ("Introduction" is French too), and the export did not (`exported_done`), so the
+    state is the translator's word, not the export's kept by a tool that changes no state
+    (OmegaT, whose untranslated segments hold the source)."""
     where = returned.target_element
     name = f"unit '{unit_id}'"
+    said_done = returned.marked == "done" and not exported_done
     if returned.version == "2.0" and returned.marked != "done":
         return Skip(where, f"{name} is marked '{returned.marked}', not translated: not "
-                     "imported", "mark it translated (or reviewed, final) in the tool when it "
-                     "is done, and import again")
-    if text == source and has_letters(words_of(source)):
+                    "imported", "mark it translated (or reviewed, final) in the tool when it "
+                    "is done, and import again")
+    if text == source and has_letters(words_of(source)) and not said_done:
         return Skip(where, f"{name}: the target is a copy of the {languages.source} text: not "
-                     "imported", "translate it, or leave the target as exported")
+                    "imported", f"translate it; if it is the same in {language}, mark it "
+                    "translated in the tool")
     if not in_script(words_of(text), language):
         return Skip(where, f"{name}: the target has no letter of the {language} script: not "
-                     "imported", f"translate it into {language}")
+                    "imported", f"translate it into {language}")
     # A sentence of a source of several left as it was, where the rest is translated (OmegaT
     # writes the source of every segment nobody translated): found whole in the target.
     source_sentences = sentences(pieces(source), languages.source)
@@ -65,15 +73,15 @@ def not_a_translation(returned: ReturnedUnit, unit_id: str, text: str, source: s
         if len(source_sentences) > 1 and len(words.split()) >= 3 and written in text and \
                 not in_script(words, language):
             return Skip(where, f"{name}: sentence {number} of the {languages.source} text "
-                         "stands untranslated in the target: not imported",
-                         "translate every sentence of the unit, then import again")
+                        "stands untranslated in the target: not imported",
+                        "translate every sentence of the unit, then import again")
     if returned.version == "2.0" and len(returned.segments) == len(exported.source):
         for number, segment in enumerate(returned.segments, 1):
             spoken = has_letters(words_of(markdown(exported.source[number - 1].pieces)))
             expected_empty = exported.whole and number > 1
             if not segment.target and spoken and not expected_empty:
                 return Skip(segment.element, f"{name}: segment {number} has no translation: "
-                             "the unit is not imported", "translate every segment of the unit")
+                            "the unit is not imported", "translate every segment of the unit")
     return None
 
 
@@ -105,7 +113,7 @@ def check_marks(returned: ReturnedUnit, unit_id: str, source: str, target: str) 
                     if comparable_url(link) not in found]
     if differences:
         raise Refusal(returned.target_element, f"unit '{unit_id}': the translation has "
-                       + "; ".join(differences),
-                       "links, URLs, references and footnote calls come from the source's "
-                       "codes: keep those, and type none as text")
+                      + "; ".join(differences),
+                      "links, URLs, references and footnote calls come from the source's "
+                      "codes: keep those, and type none as text")
 

@@ -129,7 +129,7 @@ def exported_codes(unit: Unit, languages: Languages, shown: str | None) -> Codes
     codes = Codes()
     scratch = etree.Element(f"{{{XLIFF_2}}}source")
     write_inline(scratch, pieces(normalize(unit.texts[languages.source])), codes, Counter(), True,
-            "2.0")
+                 "2.0")
     if shown is not None:
         write_inline(scratch, pieces(shown), codes, Counter(), False, "2.0")
     return codes

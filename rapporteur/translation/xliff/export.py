@@ -148,7 +148,7 @@ def _export_unit(container: etree._Element, file_name: str, unit: Unit, language
         target = etree.SubElement(segment, f"{{{ns}}}target")
         if parts.target is not None:
             write_inline(target, parts.target[number].pieces, codes, target_order, False, version,
-                    shown_as)
+                         shown_as)
             if ignorable is not None:
                 etree.SubElement(ignorable, f"{{{ns}}}target").text = \
                     parts.target[number].after

@@ -17,7 +17,7 @@ from ..units import Languages, Unit, is_tracked, relative_name, units
 from ..yamledit import Edit, apply_edits
 from .accept import Skip, check_marks, not_a_translation
 from .codes import exported_codes
-from .export import cut, shown_target
+from .export import cut, shown_target, shows_translation
 from .names import PROTECTED_KINDS, file_key
 from .read import Refusal, ReturnedFile, ReturnedUnit, read_returned
 from .rebuild import rebuild
@@ -74,11 +74,11 @@ def import_xliff(path: Path, loaded: LoadedContent, languages: Languages,
 def _language(returned: ReturnedFile, languages: Languages) -> str:
     if returned.source_language != languages.source:
         raise Refusal(returned.element, f"the source language is "
-                       f"'{returned.source_language}', but the report is translated from "
-                       f"'{languages.source}'")
+                      f"'{returned.source_language}', but the report is translated from "
+                      f"'{languages.source}'")
     if returned.language not in languages.targets:
         raise Refusal(returned.element, f"the target language '{returned.language}' is not "
-                       f"one the report translates into ({', '.join(languages.targets)})")
+                      f"one the report translates into ({', '.join(languages.targets)})")
     return returned.language
 
 
@@ -88,34 +88,34 @@ def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
     known = by_name.get(returned.file)
     if known is None:
         raise Refusal(returned.element.getparent() if returned.element.getparent() is not None
-                       else returned.element, f"unknown content file '{returned.file}'",
-                       "import the file exported from this report")
+                      else returned.element, f"unknown content file '{returned.file}'",
+                      "import the file exported from this report")
     prefix = f"{file_key(returned.file)}:"
     given = returned.unit_id or ""
     unit_id = given[len(prefix):] if given.startswith(prefix) else given
     unit = known.get(unit_id) if given.startswith(prefix) else None
     if unit is None:
         raise Refusal(returned.element, f"unknown unit id '{given}'",
-                       "units are identified by their content file and their place in it; "
-                       "export again if the content changed")
+                      "units are identified by their content file and their place in it; "
+                      "export again if the content changed")
     place = (unit.file.path, unit.location)
     if place in seen_units:
         raise Refusal(returned.element, f"unit '{unit_id}' of '{returned.file}' appears twice",
-                       "keep one of the two")
+                      "keep one of the two")
     seen_units.add(place)
     source_text = normalize(unit.texts[languages.source])
     current = fingerprint(source_text)
     if returned.fingerprint != current:
         raise Refusal(returned.element, f"the {languages.source} text of unit '{unit_id}' "
-                       "changed since this file was exported",
-                       "export again and translate the new text")
-    shown = shown_target(unit, language, languages,
-                         "source" if returned.shown == current else "translation")
+                      "changed since this file was exported",
+                      "export again and translate the new text")
+    targets = "source" if returned.shown == current else "translation"
+    shown = shown_target(unit, language, languages, targets)
     codes = exported_codes(unit, languages, shown)
     if fingerprint(rebuild(returned.source, codes.in_source, Counter(), unit_id)) != current:
         raise Refusal(returned.source_element, f"the source text of unit '{unit_id}' was "
-                       "edited in the XLIFF",
-                       "translate in the target; the source stays as exported")
+                      "edited in the XLIFF",
+                      "translate in the target; the source stays as exported")
     if returned.target is None:
         return None
     seen: Counter = Counter()
@@ -128,23 +128,26 @@ def _merge_unit(returned: ReturnedUnit, by_name: dict[str, dict[str, Unit]],
     for code_id, count in seen.items():
         if count > 1:
             raise Refusal(returned.target_element, f"unit '{unit_id}': code {code_id} appears "
-                           f"{count} times",
-                           "each code of the source appears once in the translation")
+                          f"{count} times",
+                          "each code of the source appears once in the translation")
     for code_id, piece in codes.in_source.items():
         if piece.kind in PROTECTED_KINDS and code_id not in seen:
             raise Refusal(returned.target_element, f"unit '{unit_id}': protected code "
-                           f"{code_id} was deleted",
-                           "put it back: footnote references, links and URLs must stay")
+                          f"{code_id} was deleted",
+                          "put it back: footnote references, links and URLs must stay")
     if normalize(text) == normalize(unit.texts.get(language, "")) or \
             fingerprint(text) == returned.shown:
         return None  # as the export held it, or as the content has it: nothing to write
     bad = forbidden_character(text)
     if bad:
         raise Refusal(returned.target_element, f"unit '{unit_id}': the translation contains "
-                       f"U+{ord(bad):04X}, which no text may hold", "delete it")
+                      f"U+{ord(bad):04X}, which no text may hold", "delete it")
     check_marks(returned, unit_id, source_text, normalize(text))
+    # Whether the export gave the unit as done: a "done" state is then the export's, kept.
+    exported_done = targets == "translation" and shows_translation(unit, language, languages,
+                                                                   tracked)
     skip = not_a_translation(returned, unit_id, normalize(text), source_text, language,
-                              languages, cut(unit, language, languages, shown))
+                             languages, cut(unit, language, languages, shown), exported_done)
     if skip:
         return skip
     return Edit(unit.file.path, unit.location, language, current, normalize(text))

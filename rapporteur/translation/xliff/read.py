@@ -188,7 +188,7 @@ def _read_tree(tree: etree._Element, path: Path, reader: Reader) -> ReturnedFile
             for name, expected in languages.items():
                 if file.get(name) != expected:
                     raise Refusal(file, f"this <file> has {name} '{file.get(name)}', the "
-                                   f"first one '{expected}'", "one file, one language pair")
+                                  f"first one '{expected}'", "one file, one language pair")
     source_language, language = languages.values()
     found = []
     for file in files:
@@ -220,7 +220,7 @@ def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
         if name == "ignorable":
             if "".join(child.itertext()).strip():
                 raise Refusal(child, f"unit '{unit_id}' has words outside its segments",
-                               "join them to a segment: words between segments are lost")
+                              "join them to a segment: words between segments are lost")
             source = child.find("x:source", ns)
             target = child.find("x:target", ns)
             if segments:
@@ -232,15 +232,15 @@ def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
         sources, targets = child.findall("x:source", ns), child.findall("x:target", ns)
         if len(sources) != 1 or len(targets) > 1:
             raise Refusal(element, f"unit '{unit_id}' has {len(sources)} sources and "
-                           f"{len(targets)} targets",
-                           "a unit has one source and at most one target")
+                          f"{len(targets)} targets",
+                          "a unit has one source and at most one target")
         source, target = sources[0], targets[0] if targets else None
         for part, expected in ((source, source_language), (target, language)):
             given = part.get(XML_LANG) if part is not None else None
             if given is not None and given != expected:
                 raise Refusal(part, f"unit '{unit_id}': this <{local_name(part)}> says xml:lang "
-                               f"'{given}', the file '{expected}'",
-                               "one file, one language pair")
+                              f"'{given}', the file '{expected}'",
+                              "one file, one language pair")
         segments.append(ReturnedSegment(read_parts(source, version),
                                         read_parts(target, version) if target is not None
                                         else None, child))
@@ -252,7 +252,7 @@ def _read_unit(file: str, element: etree._Element, version: str, ns: dict,
                           (target.get("state") or "") if target is not None else "")
     if not segments:
         raise Refusal(element, f"unit '{unit_id}' has no segment",
-                       "keep the segments as exported")
+                      "keep the segments as exported")
     translated = [segment for segment in segments if segment.target]
     marked = "done" if translated and all(
         state == "done" or state in DONE_STATES[version]
@@ -346,7 +346,7 @@ def read_parts(element: etree._Element, version: str) -> tuple[Part, ...]:
             key = child.get("startRef") if name == "ec" else _pairing_key(child)
             if not opened or opened[-1][0] != key:
                 raise Refusal(child, f"the end code {key} closes no start code opened before "
-                               "it", "keep each code's start and end, in this order")
+                              "it", "keep each code's start and end, in this order")
             _, start, inside = opened.pop()
             add(Paired(_code_id(start), start, tuple(inside)))
         elif name == "mrk":
@@ -356,12 +356,12 @@ def read_parts(element: etree._Element, version: str) -> tuple[Part, ...]:
             add(_character(child))
         else:
             raise Refusal(child, f"<{name}> is not supported in a translation",
-                           "use the codes of the source only")
+                          "use the codes of the source only")
         add(child.tail or "")
     if opened:
         _, start, _ = opened[-1]
         raise Refusal(start, f"the start code {start.get('id')} has no end code",
-                       "keep each code's start and end, in this order")
+                      "keep each code's start and end, in this order")
     return tuple(found)
 
 
@@ -369,7 +369,7 @@ def _code_id(element: etree._Element) -> str:
     code_id = element.get("id")
     if not code_id:
         raise Refusal(element, f"<{local_name(element)}> without an id",
-                       "keep the codes as exported")
+                      "keep the codes as exported")
     return code_id
 
 
@@ -379,7 +379,7 @@ def _pairing_key(element: etree._Element) -> str:
         else element.get("id") or element.get("rid")
     if not key:
         raise Refusal(element, f"<{local_name(element)}> without an id",
-                       "keep the codes as exported")
+                      "keep the codes as exported")
     return key
 
 
@@ -390,6 +390,6 @@ def _character(element: etree._Element) -> str:
                                                for c in written) else -1
     if not 0 <= code <= 0x10FFFF or forbidden_character(chr(code)):
         raise Refusal(element, f'<cp hex="{written[:12]}"/> is not a character a text may '
-                       "hold (a control character, a noncharacter, a surrogate or beyond "
-                       "U+10FFFF)", "delete it")
+                      "hold (a control character, a noncharacter, a surrogate or beyond "
+                      "U+10FFFF)", "delete it")
     return chr(code)
