@@ -410,3 +410,19 @@ def test_a_reference_keeps_or_gains_its_own_words_whichever_code_the_translator_
         target = etree.fromstring(f'<target xmlns="{XLIFF_2}">{returned}</target>')
         assert rebuild(read_parts(target, "2.0"), merged, Counter(), "u",
                        codes.in_source) == expected
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("one two three", "one two three four", "one two three {+four+}"),
+    ("one two three", "one three", "one [-two-] three"),
+    ("a b c d e f g h i j k l m n o p", "a b c d e f g h i J k l m n o p",
+     "… d e f g h i [-j-] {+J+} k l m n o p"),
+    ("a b c d e f g h i j k l m n o p q r s t", "A b c d e f g h i j k l m n o p q r s T",
+     "[-a-] {+A+} b c d e f g … n o p q r s [-t-] {+T+}"),
+    ("第一句。第二句。", "第一句。第三句。", "第一句。第[-二-]{+三+}句。"),
+    ("same words", "same  words", ""),
+])
+def test_a_word_diff_shows_what_changed_with_a_few_words_around(old, new, expected):
+    from rapporteur.translation.worddiff import word_diff
+
+    assert word_diff(old, new) == expected
