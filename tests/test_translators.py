@@ -657,14 +657,17 @@ def notes_of(path: Path, version: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("version", ["2.0", "1.2"])
 def test_a_stale_units_notes_give_the_previous_source_from_git_and_what_changed(
-        real, capsys, version):
+        real, capsys, version, monkeypatch):
     from translate.storage import xliff, xliff2
 
+    # Whatever repository the temporary folder may stand in, git looks no further up.
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(real.root.parent))
     # Not in git: the note says the earlier text cannot be given, and why.
     real.replace("body/00-opening.yaml", STRIVING, WORKING)
     notes = notes_of(export(real, capsys, version), version)
     assert notes["previous-source"] == ("The en text this translation was made from is not "
-                                        "available: the project is not in a git repository.")
+                                        "available: the project is not in a git repository "
+                                        "(or git is not installed).")
     assert "source-changes" not in notes and notes["previous-translation"].startswith("由于")
 
     # In git, but no version has the text the translation was made from.

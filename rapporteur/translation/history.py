@@ -51,7 +51,8 @@ class SourceHistory:
             return Previous(None, "the translation has no based-on stamp")
         top = self._toplevel()
         if top is None:
-            return Previous(None, "the project is not in a git repository")
+            return Previous(None, "the project is not in a git repository (or git is not "
+                            "installed)")
         path = Path(os.path.abspath(unit.file.path))
         if path not in self._found:
             self._found[path], self._depth[path] = self._read(top, path)
