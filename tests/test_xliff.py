@@ -25,7 +25,7 @@ from rapporteur.translation.inline import Code, Keep, Pair, Text, markdown, piec
 from rapporteur.translation.units import declared_languages, units
 from rapporteur.translation.xliff import XLIFF_1, XLIFF_2, export_xliff, file_key
 from rapporteur.translation.xliff.codes import Codes, write_inline
-from rapporteur.translation.xliff.read import read_parts
+from rapporteur.translation.xliff.parts import read_parts
 from rapporteur.translation.xliff.rebuild import rebuild
 from test_translation_status import Project
 

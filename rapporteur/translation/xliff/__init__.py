@@ -18,11 +18,11 @@ calls of its source, as the renderer reads them, and the merged content must pas
 of `rapporteur check`. Only then are the translations written into the YAML (yamledit.py) and
 stamped. Every refusal points at the XLIFF file's line, or at the content file after the merge.
 
-One module per step: names.py (namespaces, unit ids), codes.py (inline codes, both ways),
+One module per step: names.py (namespaces, unit ids), codes.py (inline codes, written),
 notes.py (what a unit tells its translator), export.py (writing an export), read.py (reading a
-returned file), rebuild.py (its texts as Markdown), accept.py (whether a target is a
-translation), merge.py (into the YAML, then every check). lxml builds and reads all XML; no XML
-is written as strings.
+returned file), parts.py (its sources and targets as words and codes by id), rebuild.py (their
+Markdown), accept.py (whether a target is a translation), merge.py (into the YAML, then every
+check). lxml builds and reads all XML; no XML is written as strings.
 """
 
 from .export import TARGETS, export_xliff, shown_target

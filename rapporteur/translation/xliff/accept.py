@@ -15,7 +15,8 @@ from ..scripts import has_letters, in_script
 from ..sentences import sentences
 from ..units import Languages
 from .export import Cut
-from .read import Refusal, ReturnedUnit
+from .parts import Refusal
+from .read import ReturnedUnit
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from .accept import Skip, check_marks, not_a_translation
 from .codes import exported_codes
 from .export import cut, shown_target, shows_translation
 from .names import PROTECTED_KINDS, file_key
-from .read import Refusal, ReturnedFile, ReturnedUnit, read_returned
+from .parts import Refusal
+from .read import ReturnedFile, ReturnedUnit, read_returned
 from .rebuild import rebuild
 
 CheckMerged = Callable[[LoadedContent], object]

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Mapping
 
 from ..inline import Code, Pair
-from .read import Part, Refusal, Standalone
+from .parts import Part, Refusal, Standalone
 
 Codes = Mapping[str, "Code | Pair"]
 
