@@ -15,7 +15,7 @@ from typing import Callable
 
 from lxml import etree
 
-from ...resolve import Document, Paragraph, Section
+from ...resolve import Document, Footnote, Paragraph, Section
 from .ooxml import qn, text, w
 from .runs import Inline, bookmark
 from .tables import annex_i_table
@@ -82,7 +82,8 @@ class Body:
             body += self.section(section)
         body.append(self.paragraph("EndMarker", self.text(doc.end_of_body),
                                    section=self.section_properties(sections[0])))
-        body += self.annex_head(self._("ANNEX I"), doc.annex_i.title, "annex-1")
+        body += self.annex_head(self._("ANNEX I"), doc.annex_i.title, "annex-1",
+                                doc.annex_i.footnotes)
         body.append(annex_i_table(self, doc.annex_i))
         body.append(self.paragraph("EndMarker", self.plain(self._("[Annex II follows]")),
                                    section=self.section_properties(sections[1])))
@@ -145,14 +146,16 @@ class Body:
             out += [self.paragraph("ItemContinued", self.text(more)) for more in item.continued]
         return out
 
-    def annex_head(self, label: str, title: dict[str, str], anchor: str
-                   ) -> list[etree._Element]:
+    def annex_head(self, label: str, title: dict[str, str], anchor: str,
+                   notes: tuple[Footnote, ...] = ()) -> list[etree._Element]:
         """An annex's first page: the symbol and the annex label where the running header
-        stands on its other pages, then its title."""
+        stands on its other pages, then its title (with the calls of the annex's notes)."""
+        calls = [self.inline.footnote_call(note, spaced=index < len(notes) - 1)
+                 for index, note in enumerate(notes)]
         return [self.paragraph("AnnexSymbol", self.plain(self.document.header.symbol)),
                 self.paragraph("AnnexSymbol", self.plain(label)),
                 # Centred as in the PDF, and a Heading 2 like the sections, as in the HTML.
-                self.paragraph("Heading2", self.bookmarked(anchor, self.text(title)),
+                self.paragraph("Heading2", self.bookmarked(anchor, self.text(title)) + calls,
                                centred=True)]
 
     def annex_ii(self) -> list[etree._Element]:

@@ -162,13 +162,15 @@ class Inline:
             link.set(qn("w:history"), "1")
         return link
 
-    def footnote_call(self, note: Footnote) -> etree._Element:
+    def footnote_call(self, note: Footnote, spaced: bool = False) -> etree._Element:
         """The call of a footnote: Word numbers it, and the notes are called in the order of
-        their numbers (tests/test_docx.py checks that the numbers are the document's)."""
+        their numbers (tests/test_docx.py checks that the numbers are the document's). A call
+        followed by another is `spaced` a little (3 pt), so that "98" "99" do not read as 9899."""
         self.called.append(note)
         reference = w("footnoteReference")
         reference.set(qn("w:id"), str(note.number))
         return w("r", w("rPr", w("rStyle", val="FootnoteReference"),
+                        w("spacing", val=60) if spaced else None,
                         w("rtl") if self.language.direction == "rtl" else None,
                         self.language_properties()), reference)
 

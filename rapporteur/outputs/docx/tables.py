@@ -2,8 +2,11 @@
 screen readers also announce as the column headers), a caption and description, and a row per
 recommendation that Word keeps on one page when it fits (`w:cantSplit`).
 
-The annex's two notes are called in the column headers, as on the site: a repeated header row
-is the same row, so each note stays one note, called once.
+The annex's two notes (on the "*" of the rows and on the links to expected results) are called
+at the end of the annex's title, before the table: LibreOffice 7.4 does not print a note called
+in a table's header row when the first row below it does not fit on the page with the note
+(French, Russian and Arabic here), and on the row's "*", as in the PDF, the notes would come in
+the wrong order for Word, which numbers notes by the order of their calls.
 """
 
 from __future__ import annotations
@@ -36,12 +39,10 @@ def annex_i_table(body: "Body", annex: AnnexI) -> etree._Element:
                    w("tblDescription", val=_("%(first)s, %(second)s") % {
                        "first": _("Recommendation"), "second": _("Link to expected results")}))
     grid = w("tblGrid", *(w("gridCol", w=width) for width in COLUMNS))
-    header = _row(body, [
-        [body.paragraph("TableHeading", [*body.plain(_("Recommendation")),
-                                         body.inline.footnote_call(annex.immediate_note)])],
-        [body.paragraph("TableHeading", [*body.plain(_("Link to expected results")),
-                                         body.inline.footnote_call(annex.results_note)])],
-    ], header=True)
+    header = _row(body, [[body.paragraph("TableHeading", body.plain(_("Recommendation")))],
+                         [body.paragraph("TableHeading",
+                                         body.plain(_("Link to expected results")))]],
+                  header=True)
     return w("tbl", properties, grid, header, *(_recommendation(body, row) for row in annex.rows))
 
 
