@@ -53,7 +53,8 @@ def _recommendation(body: "Body", row: RecommendationRow) -> etree._Element:
     text = [body.paragraph("TableLabel", body.bookmarked(row.anchor, label))]
     text += [body.paragraph("TableText", runs)
              for runs in body.inline.paragraphs(row.text[body.lang])]
-    results = [body.paragraph("TableResult", [body.inline.run(result.label[body.lang] + "\t"),
+    results = [body.paragraph("TableResult", [body.inline.run(result.label[body.lang] + "\t",
+                                                              bold=True),
                                               *body.text(result.text)])
                for result in row.results]
     return _row(body, [text, results])
