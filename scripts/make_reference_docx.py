@@ -81,6 +81,8 @@ PARAGRAPH_STYLES = [
     ("TableResult", "Table Result", "TableText",
      '<w:keepLines/><w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs><w:spacing w:after="77"/>'
      '<w:ind w:left="567" w:hanging="567"/>', ''),
+    ("CitedIn", "Cited In", "Normal", '<w:spacing w:before="60" w:after="88"/><w:jc w:val="left"/>',
+     '<w:color w:val="444444"/><w:sz w:val="18"/><w:szCs w:val="18"/>'),
     ("Project", "Project", "Normal", '<w:spacing w:after="88"/><w:jc w:val="left"/>', ''),
     ("Draft", "Draft", "Normal", '', '<w:b/><w:bCs/><w:color w:val="BB0000"/>'),
 ]

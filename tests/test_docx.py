@@ -13,6 +13,7 @@ import subprocess
 import unicodedata
 import zipfile
 from dataclasses import replace
+from html import unescape as html_unescape
 from pathlib import Path
 
 import lxml.html
@@ -138,15 +139,40 @@ def pdf_text(path: Path, page: int | None = None) -> str:
 
 # -- LibreOffice opens each file and prints it as the report -----------------------------------
 
+def set_apart_numbers(path: Path) -> list[int]:
+    """The numbers "N." (or, right to left, ".N") that stand apart on their line, a tab's
+    width (over 8 pt) from the words beside them: paragraph and list numbers, not a number in
+    the text that a line happens to start with."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    found = []
+    for page in boxes.split("<page ")[1:]:
+        lines: dict[int, list[list]] = {}
+        for x0, y0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" '
+                                           r'xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page):
+            lines.setdefault(round(float(y0)), []).append(
+                [float(x0), float(x1), BIDI_CONTROLS.sub("", html_unescape(word))])
+        for y in sorted(lines):
+            words: list[list] = []
+            for x0, x1, word in sorted(lines[y]):
+                if words and x0 - words[-1][1] < 0.5:  # "." and "1" of ".1" come apart
+                    words[-1][1:] = [x1, words[-1][2] + word]
+                else:
+                    words.append([x0, x1, word])
+            for index, (x0, x1, word) in enumerate(words):
+                match = re.fullmatch(r"(\d{1,2})\.|\.(\d{1,2})", word)
+                gaps = ([words[index + 1][0] - x1] if index + 1 < len(words) else []) + \
+                       ([x0 - words[index - 1][1]] if index else [])
+                if match and min(gaps, default=99) > 8:
+                    found.append(int(match.group(1) or match.group(2)))
+    return found
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_libreoffice_prints_the_paragraph_numbers_in_order(converted, document, lang):
-    """The numbers standing alone before their paragraph's text ("1." or, right to left, ".1"):
-    the body's 1 to 89, then Annex II's lists, each counted from 1."""
-    text = pdf_text(converted[lang])
-    numbers = [int(match.group(1) or match.group(2)) for match in
-               re.finditer(r"^(?:(\d{1,2})\.|\.(\d{1,2}))$", text, re.M)]
+    """The body's paragraphs numbered 1 to 89, then Annex II's lists, each counted from 1."""
     lists = [n for group in document.annex_ii.groups for n in range(1, group.count + 1)]
-    assert numbers == list(range(1, 90)) + lists
+    assert set_apart_numbers(converted[lang]) == list(range(1, 90)) + lists
 
 
 def letters(text: str) -> str:
@@ -374,3 +400,29 @@ def test_a_missing_reference_document_is_named(real_project, tmp_path):
     with pytest.raises(UsageError, match=r"reference\.docx"):
         build_report(project, tmp_path / "out", formats=("docx",), languages=("en",))
     assert not (tmp_path / "out" / "cdip-28-2.en.docx").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_cross_references_link_to_bookmarks_that_exist(docx, lang):
+    """"Development Agenda recommendations 13, 14" links to the rows of Annex I, as in the PDF."""
+    anchors = [link.get(f"{W}anchor") for link in docx[lang].document.iter(f"{W}hyperlink")
+               if link.get(f"{W}anchor")]
+    bookmarks = {mark.get(f"{W}name") for mark in docx[lang].document.iter(f"{W}bookmarkStart")}
+    assert len(anchors) > 50
+    assert set(anchors) <= bookmarks
+    assert {"rec_13", "para_27"} <= bookmarks
+
+
+def test_a_report_setting_prints_the_cited_in_lines(tiny):
+    tiny.replace("body/02-section.yaml", 'en: "The third paragraph[^third-note] has these items:"',
+                 'en: "The third paragraph[^third-note] has these items ({rec:1}):"')
+    tiny.replace("body/02-section.yaml", "zh: 第三段[^third-note]有以下事项：",
+                 "zh: 第三段[^third-note]有以下事项（{rec:1}）：")
+    path = tiny.output / "test-1-1.en.docx"
+    tiny.build(formats=["docx"])
+    assert Docx(path).paragraphs("CitedIn") == []
+    tiny.replace("report.yaml", "end_markers:", "print:\n  cited_in: true\nend_markers:")
+    tiny.build(formats=["docx"])
+    cited = Docx(path).paragraphs("CitedIn")
+    assert [Docx.text(p) for p in cited] == ["Cited in paragraph 3"]
+    assert [link.get(f"{W}anchor") for link in cited[0].iter(f"{W}hyperlink")] == ["para_3"]

@@ -50,7 +50,8 @@ def word_document(context: BuildContext, language: str, reference: dict[str, byt
                     references.reference, {note.id: note for note in document.footnotes},
                     document_rels)
     long_date = inline.typesetter.set(format_date(document.date, "long", locale=spec.locale))
-    body = Body(document, language, inline, translations.gettext, long_date)
+    body = Body(document, language, inline, translations.gettext, long_date,
+                lambda numbers: str(references.reference_macros.cited_in(numbers)))
 
     parts: dict[str, bytes] = dict(reference)
     for name in ("styles", "settings", "footnotes", "numbering"):

@@ -39,8 +39,10 @@ class Body:
     """Builds `word/document.xml`'s body for one language."""
 
     def __init__(self, document: Document, language: str, inline: Inline,
-                 gettext: Callable[[str], str], long_date: str) -> None:
+                 gettext: Callable[[str], str], long_date: str,
+                 cited_in: Callable[[tuple[int, ...]], str]) -> None:
         self.document = document
+        self._cited_in = cited_in  # the theme's "Cited in paragraphs N" for a row
         self.lang = language
         self.inline = inline
         self._ = gettext
@@ -67,6 +69,13 @@ class Body:
 
     def plain(self, value: str) -> list[etree._Element]:
         return [self.inline.run(value)]
+
+    def cited_in(self, paragraphs: tuple[int, ...]) -> list[etree._Element]:
+        """The annex row's back-links to the paragraphs citing it, when the report prints
+        them (`print: {cited_in: true}`), as in the PDF."""
+        if not paragraphs or not self.document.print_options.cited_in:
+            return []
+        return [self.paragraph("CitedIn", self.inline.theme_runs(self._cited_in(paragraphs)))]
 
     def bookmarked(self, anchor: str, runs: list[etree._Element]) -> list[etree._Element]:
         self._bookmarks += 1
@@ -171,6 +180,7 @@ class Body:
                 out.append(self.paragraph("Project", self.bookmarked(
                     project.anchor, self.text(project.title)),
                     numbering=self.project_lists[-1]))
+                out += self.cited_in(project.cited_in)
         return out
 
     def section_properties(self, page: PageSection) -> etree._Element:

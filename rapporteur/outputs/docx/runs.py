@@ -142,15 +142,22 @@ class Inline:
             elif kind == "footnote_ref":
                 target.append(self.footnote_call(self.footnotes[token.meta["id"]]))
             elif kind == "reference":
-                for words, anchor in _reference_parts(
-                        self.reference_html(token.meta["kind"], token.meta["value"])):
-                    run = self.run(words, "Hyperlink" if anchor else None)
-                    if anchor:
-                        link = w("hyperlink", run)
-                        link.set(qn("w:anchor"), _bookmark(anchor))
-                        target.append(link)
-                    else:
-                        target.append(run)
+                target.extend(self.theme_runs(
+                    self.reference_html(token.meta["kind"], token.meta["value"])))
+        return out
+
+    def theme_runs(self, markup: str) -> list[etree._Element]:
+        """Runs for the theme's HTML of a reference or back-link: its words, its links to the
+        annex rows or paragraphs as links to their bookmarks."""
+        out = []
+        for words, anchor in _reference_parts(markup):
+            run = self.run(words, "Hyperlink" if anchor else None)
+            if anchor:
+                link = w("hyperlink", run)
+                link.set(qn("w:anchor"), _bookmark(anchor))
+                out.append(link)
+            else:
+                out.append(run)
         return out
 
     def hyperlink(self, href: str) -> etree._Element:

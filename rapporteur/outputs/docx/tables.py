@@ -53,6 +53,7 @@ def _recommendation(body: "Body", row: RecommendationRow) -> etree._Element:
     text = [body.paragraph("TableLabel", body.bookmarked(row.anchor, label))]
     text += [body.paragraph("TableText", runs)
              for runs in body.inline.paragraphs(row.text[body.lang])]
+    text += body.cited_in(row.cited_in)
     results = [body.paragraph("TableResult", [body.inline.run(result.label[body.lang] + "\t",
                                                               bold=True),
                                               *body.text(result.text)])
