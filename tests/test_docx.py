@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from rapporteur.build import build_report
+from rapporteur.build import build_report, check_report
 from rapporteur.errors import UsageError
 from rapporteur.render import Theme
 
@@ -102,7 +102,6 @@ def html(built):
 
 @pytest.fixture(scope="module")
 def document(real_project):
-    from rapporteur.build import check_report
     return check_report(real_project)[0]
 
 

@@ -33,6 +33,8 @@ class DocxOutput(Output):
     description = "one Word document per language, for editing and translation"
 
     def render(self, context: BuildContext) -> Rendered:
+        if context.preview:
+            return {}  # `serve` shows pages first: the documents come with the full build
         reference = reference_parts(context.theme.templates / REFERENCE)
         return {PurePosixPath(context.file_name(language, "docx")):
                 word_document(context, language, reference)
@@ -74,14 +76,15 @@ def word_document(context: BuildContext, language: str, reference: dict[str, byt
     notes = footnotes_part(inline.called, inline.for_part(notes_rels), spec.direction == "rtl")
     parts["word/footnotes.xml"] = serialise(notes)
     parts["word/numbering.xml"] = serialise(_numbering(len(body.project_lists)))
-    parts["word/settings.xml"] = serialise(_settings(word_language(spec.locale)))
+    tag, _ = word_language(spec.locale)
+    parts["word/settings.xml"] = serialise(_settings(tag))
     header = document.header
     author = (header.author[language] if header.author
               else translations.gettext("WIPO Secretariat"))
     parts["docProps/core.xml"] = core_properties(
         title=f"{header.symbol} – {inline.typesetter.set(header.title[language])}",
         subject=inline.typesetter.set(header.committee[language]),
-        creator=inline.typesetter.set(author), language=word_language(spec.locale),
+        creator=inline.typesetter.set(author), language=tag,
         identifier=header.symbol, date=document.date.isoformat())
     return package(parts, document_rels, {"word/footnotes.xml": notes_rels})
 

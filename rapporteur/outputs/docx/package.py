@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from ...errors import UsageError
-from .ooxml import REL_TYPE, Relationships, serialise
+from .ooxml import Relationships, serialise
 
 FROM_REFERENCE = ("word/styles.xml", "word/theme/theme1.xml", "word/fontTable.xml")
 """What an output takes from the reference document, when it has them; styles.xml it must."""
@@ -117,5 +117,3 @@ def _content_types(parts: dict[str, bytes]) -> bytes:
         etree.SubElement(element, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=kind)
     return serialise(element)
 
-
-__all__ = ["REL_TYPE", "core_properties", "package", "reference_parts"]

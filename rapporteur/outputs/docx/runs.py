@@ -26,15 +26,19 @@ from ...text import Typesetter
 from .ooxml import Relationships, qn, text, w
 
 
-def word_language(locale: str) -> str:
-    """The tag Word expects in `w:lang` (language-REGION): "zh_Hans_CN" → "zh-CN", "fr" →
-    "fr-FR", with the region the locale data gives as the language's likeliest."""
+EAST_ASIAN_SCRIPTS = {"Hans", "Hant", "Hani", "Jpan", "Kore", "Hang"}
+"""Scripts Word sets as East Asian text, with the language of `w:lang`'s `w:eastAsia`."""
+
+
+def word_language(locale: str) -> tuple[str, str | None]:
+    """The tag Word expects in `w:lang` (language-REGION: "zh_Hans_CN" → "zh-CN", "fr" →
+    "fr-FR", the region the locale data gives as the language's likeliest) and the script."""
     parsed = Locale.parse(locale)
-    territory = parsed.territory
-    if territory is None:
-        likely = get_global("likely_subtags").get(parsed.language, "")
-        territory = Locale.parse(likely).territory if likely else None
-    return f"{parsed.language}-{territory}" if territory else parsed.language
+    # "ja_Jpan_JP": parsing it again would drop the script, as the language's default.
+    likely = (get_global("likely_subtags").get(parsed.language) or "").split("_")
+    territory = parsed.territory or next((part for part in likely[1:] if part.isupper()), None)
+    script = parsed.script or next((part for part in likely[1:] if part.istitle()), None)
+    return (f"{parsed.language}-{territory}" if territory else parsed.language), script
 
 
 @dataclass
@@ -51,13 +55,12 @@ class Inline:
     called: list[Footnote] = field(default_factory=list)  # the notes called, in order
 
     def __post_init__(self) -> None:
-        tag = word_language(self.language.locale)
-        # Chinese text is East Asian and Arabic complex script to Word: each has its own
-        # language attribute, which spelling, line breaking and fonts follow.
-        script = {"zh": "eastAsia", "ja": "eastAsia", "ko": "eastAsia"}.get(tag.split("-")[0])
+        tag, script = word_language(self.language.locale)
+        # To Word, Chinese is East Asian text and Arabic complex script (right to left): each
+        # has a language attribute of its own, which spelling, line breaking and fonts follow.
         attributes = {"val": tag}
-        if script:
-            attributes[script] = tag
+        if script in EAST_ASIAN_SCRIPTS:
+            attributes["eastAsia"] = tag
         if self.language.direction == "rtl":
             attributes["bidi"] = tag
         self._lang = attributes
