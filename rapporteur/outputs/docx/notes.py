@@ -18,8 +18,10 @@ def footnotes_part(notes: list[Footnote], inline: Inline, rtl: bool) -> etree._E
     """Word's two separators (ids -1 and 0, as settings.xml names them), then each note."""
     separators = []
     for number, kind in ((-1, "separator"), (0, "continuationSeparator")):
-        separators.append(w("footnote", w("p", w("pPr", w("spacing", after=0)),
-                                          w("r", w(kind))), type=kind, id=number))
+        # Right to left, the rule starts at the right, where the lines start.
+        properties = w("pPr", w("bidi") if rtl else None, w("spacing", after=0))
+        separators.append(w("footnote", w("p", properties, w("r", w(kind))),
+                            type=kind, id=number))
     return root("footnotes", *separators, *(_note(note, inline, rtl) for note in notes))
 
 
