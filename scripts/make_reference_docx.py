@@ -44,8 +44,11 @@ PARAGRAPH_STYLES = [
      '<w:tabs><w:tab w:val="left" w:pos="1210"/></w:tabs><w:spacing w:after="110"/>'
      '<w:ind w:left="1210" w:hanging="660"/>', ''),
     ("ItemContinued", "Item Continued", "Item", '<w:ind w:left="1210" w:hanging="0"/>', ''),
+    # A frame at the start of the line, as a drop capital: the symbol stands beside it.
     ("LanguageLetter", "Language Letter", "Normal",
-     '<w:keepNext/><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="left"/>',
+     '<w:keepNext/><w:framePr w:wrap="around" w:vAnchor="text" w:hAnchor="margin" '
+     'w:xAlign="left" w:y="1"/><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+     '<w:jc w:val="left"/>',
      '<w:b/><w:bCs/><w:sz w:val="57"/><w:szCs w:val="57"/>'),
     ("DocumentSymbol", "Document Symbol", "Normal",
      '<w:keepNext/><w:spacing w:after="70"/><w:jc w:val="right"/>',
