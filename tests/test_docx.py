@@ -50,7 +50,8 @@ class Docx:
             self.names = archive.namelist()
             self.parts = {name: archive.read(name) for name in self.names}
         self.document = etree.fromstring(self.parts["word/document.xml"])
-        self.footnotes = etree.fromstring(self.parts["word/footnotes.xml"])
+        # The reference document has no notes.
+        self.footnotes = etree.fromstring(self.parts.get("word/footnotes.xml", b"<none/>"))
 
     def xml(self, name: str) -> etree._Element:
         return etree.fromstring(self.parts[name])
@@ -425,3 +426,14 @@ def test_a_report_setting_prints_the_cited_in_lines(tiny):
     cited = Docx(path).paragraphs("CitedIn")
     assert [Docx.text(p) for p in cited] == ["Cited in paragraph 3"]
     assert [link.get(f"{W}anchor") for link in cited[0].iter(f"{W}hyperlink")] == ["para_3"]
+
+
+def test_the_reference_document_opens_with_a_sample_of_each_style(tmp_path):
+    """What a user opens to restyle the output: LibreOffice reads it, and it shows each
+    paragraph style the output uses, by name."""
+    reference = Docx(REPO / "templates" / "reference.docx")
+    used = {p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in reference.document.iter(f"{W}p")}
+    styles = reference.xml("word/styles.xml")
+    defined = {style.get(f"{W}styleId") for style in styles.iter(f"{W}style")}
+    assert used <= defined and {"Heading1", "NumberedParagraph", "FootnoteText"} <= used
+    assert pdf_text(convert(reference.path, tmp_path)).count("Numbered Paragraph") == 1
