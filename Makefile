@@ -57,6 +57,7 @@ messages: setup
 bench: setup
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/rebuild_speed.py
+	$(BIN)/python benchmarks/docx_speed.py
 
 clean:
 	rm -rf output $(VENV)

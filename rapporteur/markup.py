@@ -379,3 +379,15 @@ def protected_marks(text: str) -> tuple[Counter, Counter, set[str]]:
     and bare URLs alike). `xliff import` compares a translation's with its source's."""
     footnotes, links = _references(text)
     return Counter(footnotes), Counter(references(text)), set(links)
+
+
+def inline_tokens(text: str, typesetter: Typesetter = Typesetter()) -> list[Token]:
+    """The tokens `render_inline` renders, for formats that are not HTML (Word): the same
+    parse, quotes, dashes, spaces and bare URLs; links are checked, not yet rewritten."""
+    return [token for block in _renderer(typesetter).parseInline(text)
+            for token in block.children or []]
+
+
+def block_tokens(text: str, typesetter: Typesetter = Typesetter()) -> list[Token]:
+    """The block and inline tokens `render_blocks` renders (paragraphs, bullet lists)."""
+    return _renderer(typesetter).parse(text)

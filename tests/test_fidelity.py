@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,11 @@ def output_texts(output: Path) -> dict[str, str]:
             texts[name] = pdf_text(path)
         elif path.suffix in {".html", ".csv", ".json", ".txt", ".xml"}:
             texts[name] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as docx:  # the text of its paragraphs and notes
+                texts[name] = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", "".join(
+                    docx.read(part).decode("utf-8")
+                    for part in ("word/document.xml", "word/footnotes.xml"))))
         elif path.suffix == ".pf_fragment":
             texts[name] = gzip.decompress(path.read_bytes()).decode("utf-8")
     return texts
@@ -55,6 +61,7 @@ def test_recommendation_22_reads_c_in_every_output(texts):
             "zh": re.compile(r"\(c\)\s*与知识产权有关的技术转让")}
     for language in ("en", "zh"):
         for name in (f"cdip-28-2.{language}.html", f"cdip-28-2.{language}.pdf",
+                     f"cdip-28-2.{language}.docx",
                      f"site/cdip-28-2.{language}.html", f"data/cdip-28-2.{language}.annex-1.csv",
                      f"data/cdip-28-2.{language}.annex-1.json"):
             assert item[language].search(texts[name]), name
@@ -67,6 +74,7 @@ CITED_IN = re.compile(r"Cited in paragraphs? \d|见第\s*\d[\d、和\s]*段")
 def test_the_pdfs_have_no_cited_in_lines_and_the_site_keeps_them(texts):
     for language in ("en", "zh"):
         assert not CITED_IN.search(texts[f"cdip-28-2.{language}.pdf"]), language
+        assert not CITED_IN.search(texts[f"cdip-28-2.{language}.docx"]), language
         page = re.sub(r"<[^>]+>", "", texts[f"site/cdip-28-2.{language}.html"])
         assert len(CITED_IN.findall(page)) >= 50, language
 

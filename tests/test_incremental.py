@@ -112,7 +112,7 @@ def test_a_chinese_only_edit_renders_only_the_chinese_pdf(cached):
     assert rendered(result) == ["test-1-1.zh.pdf"]
     assert parts(result) == ["test-1-1.zh.pdf (body)"]
     assert {path.name for path in result.written if path.parent == cached.output} == \
-        {"test-1-1.zh.pdf", "test-1-1.zh.html"}
+        {"test-1-1.zh.pdf", "test-1-1.zh.html", "test-1-1.zh.docx"}
     assert not [path for path in result.written if ".en." in path.name]
 
 

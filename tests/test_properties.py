@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -75,7 +76,8 @@ def test_any_paragraph_text_builds_or_fails_cleanly(zh, en, tmp_path):
     (content / "body" / "02-section.yaml").write_text(yaml.safe_dump(
         {"blocks": [{"paragraph": {"zh": zh, "en": en}}]}, allow_unicode=True), encoding="utf-8")
     try:
-        result = build_report(Project(content, THEME), tmp_path / "out", formats=["html"])
+        result = build_report(Project(content, THEME), tmp_path / "out",
+                              formats=["html", "docx"])
     except ContentError as error:
         assert all(p.message for p in error.problems)
         return
@@ -162,12 +164,17 @@ def test_any_construct_in_any_text_field_builds_or_is_reported_at_its_line(
     holder[language] = inserted + holder[language] if at_start else holder[language] + inserted
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        build_report(Project(content, THEME), tmp_path / "out", formats=["html"])
+        build_report(Project(content, THEME), tmp_path / "out", formats=["html", "docx"])
     except ContentError as error:
         assert error.problems
         assert all(p.file.is_file() and p.line is not None and p.message
                    for p in error.problems), [p.format() for p in error.problems]
         return
+    for document in (tmp_path / "out").glob("*.docx"):
+        with zipfile.ZipFile(document) as docx:
+            targets = b"".join(docx.read(name) for name in docx.namelist()
+                               if name.endswith(".rels")).lower()
+        assert not any(scheme in targets for scheme in (b'"javascript:', b'"data:', b'"file:'))
     for page in (tmp_path / "out").glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not any(found in html.lower() for found in

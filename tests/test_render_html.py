@@ -56,7 +56,7 @@ def test_outputs_are_named_by_language(real_build):
     output, result = real_build
     names = sorted(path.name for path in result.outputs if path.parent == output)
     assert names == [f"cdip-28-2.{language}.{kind}" for language in
-                     ("ar", "en", "es", "fr", "ru", "zh") for kind in ("html", "pdf")]
+                     ("ar", "en", "es", "fr", "ru", "zh") for kind in ("docx", "html", "pdf")]
     assert (output / "assets" / "report.css").is_file()
 
 

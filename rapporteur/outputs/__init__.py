@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from .base import BuildContext, Output, RenderJob, Rendered
 from .data import DataOutput
+from .docx import DocxOutput
 from .html import HtmlOutput
 from .pdf import PdfOutput
 from .site import SiteOutput
 
-REGISTRY: dict[str, type[Output]] = {output.name: output for output in (HtmlOutput, PdfOutput,
-                                                                        DataOutput, SiteOutput)}
+REGISTRY: dict[str, type[Output]] = {output.name: output for output in (
+    HtmlOutput, PdfOutput, DocxOutput, DataOutput, SiteOutput)}
 """Every output format by name: the command line's `--format` choices, in its help's order."""
 
 __all__ = ["REGISTRY", "BuildContext", "Output", "RenderJob", "Rendered"]
