@@ -162,7 +162,13 @@ class Document:
 
     @property
     def date(self) -> dt.date:
-        return self.header.date
+        """The date of this issue: the masthead's."""
+        return self.header.issue_date
+
+    @property
+    def symbol(self) -> str:
+        """The symbol of this issue, "CDIP/28/2 Rev.", as masthead, file names and site show it."""
+        return self.header.full_symbol
 
     def language(self, code: str) -> LanguageSpec:
         return next(language for language in self.languages if language.code == code)
