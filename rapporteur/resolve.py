@@ -39,6 +39,11 @@ class Paragraph:
     text: Localized
     items: list[Item]
     footnotes: list[Footnote]  # in number order
+    # In a redline (versions/redline.py): what happened to the paragraph since the earlier
+    # version in each language whose text of it changed ("inserted", "deleted", "changed"),
+    # and its number there if it was another.
+    revision: Localized | None = None
+    former_number: int | None = None
 
 
 @dataclass(frozen=True)
