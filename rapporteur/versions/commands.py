@@ -73,11 +73,11 @@ def new_edition_command(arguments: argparse.Namespace, project: Project, root: P
     from .edition import new_edition
 
     target = arguments.to.resolve()
-    count = new_edition(project, root, target, arguments.symbol, arguments.year,
-                        arguments.date)
-    print(f"new edition {arguments.symbol} in {target}: {count} texts carried as the "
-          f"starting draft; `rapporteur --project {target} redline --from {root}` shows "
-          "what is edited since")
+    blocks, baseline = new_edition(project, root, target, arguments.symbol, arguments.year,
+                                   arguments.date)
+    print(f"new edition {arguments.symbol} in {target}: {blocks} paragraphs and headings "
+          f"carried as the starting draft, to review; `rapporteur --project {target} redline "
+          f"--from {baseline}` shows what is edited since")
     return 0
 
 

@@ -1,6 +1,6 @@
 """The earlier version a redline or a corrigendum compares with: `--from REV|PATH`.
 
-PATH is another project folder (or its content/ folder); REV is a git revision of the project,
+PATH is another project folder (or its content/ folder), relative to the project or not; REV is a git revision of the project,
 whose content/ folder is read with `git archive` into a temporary folder, as it was committed.
 Nothing of the working tree is touched, and nothing git runs is taken from the repository's
 configuration beyond what `git archive` itself reads.
@@ -24,7 +24,7 @@ from .compare import Version
 @contextmanager
 def earlier_version(spec: str, project: Project, root: Path) -> Iterator[Version]:
     """The version `spec` names, loaded, validated and resolved with this project's theme."""
-    with earlier_content(spec, project.content) as content:
+    with earlier_content(spec, project.content, root) as content:
         earlier = replace(project, content=content)
         try:
             valid, document, _ = prepare_report(earlier)
@@ -37,10 +37,14 @@ def earlier_version(spec: str, project: Project, root: Path) -> Iterator[Version
 
 
 @contextmanager
-def earlier_content(spec: str, content: Path) -> Iterator[Path]:
-    """The content folder of the version `spec` names, for as long as the context lasts."""
-    folder = Path(spec).expanduser()
-    if folder.is_dir():
+def earlier_content(spec: str, content: Path, root: Path) -> Iterator[Path]:
+    """The content folder of the version `spec` names, for as long as the context lasts.
+
+    A relative folder is looked for in the project first (`editions/cdip-28-2`), then in the
+    current folder."""
+    folder = next((candidate for candidate in (root / spec, Path(spec).expanduser())
+                   if candidate.is_dir()), None)
+    if folder is not None:
         for candidate in (folder / "content", folder):
             if (candidate / "report.yaml").is_file():
                 yield candidate.resolve()
