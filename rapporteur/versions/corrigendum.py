@@ -128,9 +128,11 @@ def _renumbering(comparison: Comparison) -> dict[str, Instruction]:
     for kind in ("paragraph", "footnote"):
         runs: list[list[Change]] = []
         for change in comparison.changes:
-            if change.place.kind != kind or not change.renumbered:
+            if change.place.kind != kind:
+                continue
+            if not change.renumbered:
                 if runs and runs[-1]:
-                    runs.append([])  # an unmoved unit ends a run
+                    runs.append([])  # an unmoved paragraph (or note) ends a run
                 continue
             if runs and runs[-1] and _continues(runs[-1][-1], change):
                 runs[-1].append(change)

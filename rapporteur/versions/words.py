@@ -20,7 +20,7 @@ _TOKEN = re.compile(r"""
     \[\^[a-z0-9][a-z0-9-]*\]        # a footnote call
   | \{[a-z]+:[^{}\n]*\}             # a reference to the annexes
   | \[[^\]\n]*\]\([^)\s]*\)         # a Markdown link
-  | (?:https?|mailto):[^\s<>()]+    # a bare URL
+  | (?:https?|mailto):[^\s<>()\u3000-\u303f\uff00-\uffef]+  # a bare URL, to CJK punctuation
   | (?P<word>[^\W_]+)              # a word (split below if CJK)
   | \s+
   | .""", re.VERBOSE | re.DOTALL)
