@@ -123,9 +123,9 @@ def compare(old: Version, new: Version) -> Comparison:
     changes += _masthead(old.document, new.document)
     old_notes = {note.id: note for note in old.document.footnotes}
     new_notes = {note.id: note for note in new.document.footnotes}
-    old_files = dict(_files(old))
+    old_files = dict(section_files(old))
     seen_files = set()
-    for name, (label, title, blocks) in _files(new):
+    for name, (label, title, blocks) in section_files(new):
         seen_files.add(name)
         before = old_files.get(name)
         changes += _section(name, before, (label, title, blocks), old_notes, new_notes)
@@ -174,7 +174,7 @@ def _masthead(old: Document, new: Document) -> list[Change]:
 SectionParts = tuple[Localized | None, Localized | None, list[Paragraph | Heading]]
 
 
-def _files(version: Version) -> Iterator[tuple[str, SectionParts]]:
+def section_files(version: Version) -> Iterator[tuple[str, SectionParts]]:
     """Each body file's name (as report.yaml lists it) with its resolved section."""
     root = Path(version.content.loaded.report.path).parent
     for valid, resolved in zip(version.content.sections, version.document.sections):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..outputs import BuildContext
 from ..outputs.base import symbol_slug
@@ -22,10 +22,10 @@ from ..outputs.jobs import JobRunner
 from ..outputs.pdf import PdfOutput
 from ..publish import write_outputs
 from ..render import Medium, Theme
-from ..resolve import (AnnexI, AnnexII, Document, Footnote, Heading, Item, LinkedResult,
-                       Paragraph, Project, ProjectGroup, RecommendationRow, Section)
+from ..resolve import (AnnexI, AnnexII, Document, Heading, Item, LinkedResult, Paragraph,
+                       Project, ProjectGroup)
 from . import marks
-from .compare import MASTHEAD_FIELDS, Change, Comparison, _files
+from .compare import MASTHEAD_FIELDS, Comparison, section_files
 from .words import Segment
 
 Localized = dict[str, str]
@@ -43,18 +43,16 @@ def redline_document(comparison: Comparison) -> Document:
         header = header.model_copy(update={"issue": header.issue.model_copy(
             update={"note": marker.text("masthead:note", header.issue.note)})})
     sections = []
-    old_files = dict(_files(comparison.old))
-    for (name, (label, title, _)), section in zip(_files(comparison.new), new.sections):
+    old_files = dict(section_files(comparison.old))
+    for (name, (_, title, _)), section in zip(section_files(comparison.new), new.sections):
         blocks = []
         for change in comparison.changes:
             if not re.fullmatch(rf"{re.escape(name)}#(blocks|deleted)\.\d+", change.key):
                 continue
+            index = int(change.key.rsplit(".", 1)[1])
             if change.new is None:  # deleted: the old block, struck out where it stood
-                index = int(change.key.rsplit(".", 1)[1])
-                old_block = old_files[name][2][index]
-                blocks.append(marker.block(change.key, old_block, deleted=True))
+                blocks.append(marker.block(change.key, old_files[name][2][index], deleted=True))
             else:
-                index = int(change.key.rsplit(".", 1)[1])
                 blocks.append(marker.block(change.key, section.blocks[index]))
         sections.append(replace(section, title=marker.text(f"{name}#title", title)
                                 if title else None, blocks=blocks))
@@ -206,12 +204,3 @@ def write_redline(comparison: Comparison, theme: Theme, output: Path,
     files.update({path: results[path].data for path in jobs})
     write_outputs(files)
     return sorted(files)
-
-
-def redline_counts(html: str) -> dict[str, int]:
-    """How many insertions and deletions of text a redline page marks (renumberings apart)."""
-    return {"ins": len(re.findall(r"<ins>", html)), "del": len(re.findall(r"<del>", html))}
-
-
-__all__ = ["redline_document", "write_redline", "RedlineContext", "Change", "PurePosixPath",
-           "Footnote", "RecommendationRow", "Section"]
