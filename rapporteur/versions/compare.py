@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
-from ..resolve import Document, Footnote, Heading, Paragraph, Project, RecommendationRow
+from ..resolve import (Document, Footnote, Heading, Item, Paragraph, Project,
+                       RecommendationRow)
 from ..validate import ValidContent
 from .words import Segment, diff, tokens
 
@@ -228,11 +229,12 @@ def _paragraph(key: str, old: Paragraph | None, new: Paragraph | None,
                       old.number if old else None, new.number if new else None,
                       Place("paragraph", paragraph=old.number) if old else None)]
     old_items, new_items = (old.items if old else []), (new.items if new else [])
-    for index in range(max(len(old_items), len(new_items))):
-        before = old_items[index] if index < len(old_items) else None
-        after = new_items[index] if index < len(new_items) else None
+    # Items are aligned as blocks are: an item inserted before (ii) is one insertion.
+    for i, j in align(old_items, new_items, _item_texts):
+        before = old_items[i] if i is not None else None
+        after = new_items[j] if j is not None else None
         marker = (after or before).marker  # type: ignore[union-attr]
-        item_key = f"{key}.items.{index}"
+        item_key = f"{key}.items.{j}" if j is not None else f"{key}.deleted-items.{i}"
         changes.append(Change(item_key, Place("item", paragraph=number, item=marker),
                               before.text if before else None, after.text if after else None))
         old_more = before.continued if before else []
@@ -261,6 +263,11 @@ def _footnote_change(old: Footnote | None, new: Footnote | None,
                   old.text if old else None, new.text if new else None,
                   old.number if old else None, new.number if new else None,
                   Place("footnote", footnote=old.number) if old else None)
+
+
+def _item_texts(item: Item) -> tuple:
+    return ("item", tuple(sorted(item.text.items())),
+            tuple(tuple(sorted(more.items())) for more in item.continued))
 
 
 def _block_texts(block: Paragraph | Heading) -> tuple:

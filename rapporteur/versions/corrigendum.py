@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Literal
@@ -28,8 +29,10 @@ from ..outputs.pdf import PdfJob, PdfPartJob
 from ..publish import write_outputs
 from ..render import Theme, reading_text
 from ..resolve import Document
+from ..text import is_cjk
 from ..translation.sentences import sentence_ends
 from .compare import Change, Comparison, Place
+from .words import diff, tokens
 
 # What a corrigendum does not list: the masthead's symbol, date and starred note are the
 # issue's own, and change with every issue.
@@ -108,11 +111,83 @@ def _instruction(change: Change, language: str, old_read: Callable, new_read: Ca
             i1, i2 = (i1 - 1, i1) if i1 > 0 else (0, 1)
             j1, j2 = (j1 - 1, j2) if i1 < j1 else (j1, j2 + 1)
         if i2 - i1 == 1:
+            was, now = old_sentences[i1], " ".join(new_sentences[j1:j2])
+            was, now = _fragment(was, now) or (was, now)
             return Instruction("replace", place, sentence=i1 + 1,
-                               old=old_read({language: old_sentences[i1]}),
-                               new=new_read({language: " ".join(new_sentences[j1:j2])}))
+                               old=old_read({language: was}), new=new_read({language: now}))
+    fragment = _fragment(old, new)
+    if fragment:  # one stretch of a long text: quoted with the words around it
+        return Instruction("replace", place, old=old_read({language: fragment[0]}),
+                           new=new_read({language: fragment[1]}))
     return Instruction("replace", place, old=old_read({language: old}),
                        new=new_read({language: new}))
+
+
+_SENTENCE_END = frozenset(".!?;。！？；")
+
+
+def _words(found: list[str], count: int, backwards: bool = False) -> list[str]:
+    """The first tokens of `found` holding `count` words (two CJK characters count as one),
+    not past the end of a sentence: context is quoted from the sentence of the change."""
+    taken: list[str] = []
+    for token in found:
+        if count <= 0 or (backwards and token in _SENTENCE_END):
+            break
+        taken.append(token)
+        if not backwards and token in _SENTENCE_END:
+            break
+        if any(char.isalnum() for char in token):
+            count -= 0.5 if is_cjk(token[0]) else 1
+    return taken
+
+
+_CLAUSE_END = frozenset("，、；：。！？,;:.!?")
+
+
+def _clause(found: list[str]) -> list[str]:
+    """The tokens of `found` up to the first mark that ends a clause."""
+    taken: list[str] = []
+    for token in found:
+        if token in _CLAUSE_END:
+            break
+        taken.append(token)
+    return taken
+
+
+_MARKUP = re.compile(r"[*_\[\]{}<>`]")
+
+
+def _fragment(old: str, new: str) -> tuple[str, str] | None:
+    """The one changed stretch of a text, with enough words around it to be found once in
+    the old text ("for 'the main areas' read 'the Sectors' main areas'"), when the text has
+    one such stretch, no markup in it, and it is well short of the whole."""
+    segments = diff(old, new)
+    changed = [index for index, segment in enumerate(segments) if segment.op != "equal"]
+    if not changed:
+        return None
+    first, last = changed[0], changed[-1]
+    if any(segments[index].op == "equal" and len(tokens(segments[index].text)) > 2
+           for index in range(first, last)):
+        return None  # changes apart from each other: the whole text is clearer
+    before = tokens(segments[first - 1].text) if first > 0 else []
+    after = tokens(segments[last + 1].text) if last + 1 < len(segments) else []
+    middle = segments[first:last + 1]
+    # Text without spaces between words (CJK) is quoted by the clause, which cannot cut a
+    # word in two; other text with a few words on either side.
+    near = "".join(before[-1:] + [segment.text for segment in middle] + after[:1])
+    spans = (((_clause(before[::-1])[::-1], _clause(after)),) if any(map(is_cjk, near)) else
+             ((_words(before[::-1], words, backwards=True)[::-1], _words(after, words))
+              for words in (3, 6, 12)))
+    for head_tokens, tail_tokens in spans:
+        head, tail = "".join(head_tokens), "".join(tail_tokens)
+        old_part = head + "".join(s.text for s in middle if s.op != "insert") + tail
+        new_part = head + "".join(s.text for s in middle if s.op != "delete") + tail
+        if old.count(old_part.strip()) == 1:
+            old_part, new_part = old_part.strip(), new_part.strip()
+            if _MARKUP.search(old_part + new_part) or len(old_part) > len(old) / 2:
+                return None
+            return old_part, new_part
+    return None
 
 
 def _sentences(text: str, language: str) -> list[str]:

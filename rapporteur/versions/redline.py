@@ -72,6 +72,8 @@ class _Marker:
         self.projects = {project.id for group in new.annex_ii.groups
                          for project in group.projects}
         self.languages = [language.code for language in new.languages]
+        self.old_paragraphs = {paragraph.number: paragraph
+                               for paragraph in self.comparison.old.document.paragraphs}
 
     def text(self, key: str, current: Localized) -> Localized:
         change = self.comparison.get(key)
@@ -103,10 +105,17 @@ class _Marker:
         assert change is not None
         if isinstance(block, Heading):
             return Heading(self.text(key, block.text))
-        items = [Item(item.marker, self.text(f"{key}.items.{index}", item.text),
-                      [self.text(f"{key}.items.{index}.continued.{more}", text)
-                       for more, text in enumerate(item.continued)])
-                 for index, item in enumerate(block.items)]
+        items = []
+        for other in self.comparison.changes:  # in order, deleted items where they stood
+            found = re.fullmatch(rf"{re.escape(key)}\.(items|deleted-items)\.(\d+)", other.key)
+            if not found:
+                continue
+            source = block if deleted or found[1] == "items" else \
+                self.old_paragraphs[change.old_number]  # type: ignore[index]
+            item = source.items[int(found[2])]
+            items.append(Item(item.marker, self.text(other.key, item.text),
+                              [self.text(f"{other.key}.continued.{more}", text)
+                               for more, text in enumerate(item.continued)]))
         notes = [] if deleted else [
             replace(note, text=self.text(f"footnote:{note.id}", note.text))
             for note in block.footnotes]
