@@ -322,6 +322,15 @@ def test_the_masthead_shows_the_revision_and_its_note_in_every_language(tmp_path
         assert "<title>CDIP/28/2 Rev. – " in html
     assert "DATE: APRIL 2, 2022" in (root / "output" / "cdip-28-2-rev.en.html").read_text(
         encoding="utf-8")
+    # In the Arabic PDF the symbol reads left to right, its "." and "*" after "Rev", on the
+    # first page and in the running head of the next.
+    assert _run(root, "build", "--format", "pdf", "--lang", "ar", "--quiet") == 0
+    pdf = root / "output" / "cdip-28-2-rev.ar.pdf"
+    for page, symbol in ((1, "Rev.*"), (2, "Rev.")):
+        xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                              "-"], capture_output=True, text=True, check=True).stdout
+        words = re.findall(r"<word [^>]*>([^<]*)</word>", xml)
+        assert ["CDIP/28/2", symbol] == words[words.index("CDIP/28/2"):][:2], words[:12]
 
 
 @pytest.mark.parametrize("issue, message, hint", [
