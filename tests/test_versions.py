@@ -224,6 +224,29 @@ def test_a_paragraph_inserted_before_24_is_one_insertion_and_a_renumbering(tmp_p
     assert actions == [("insert", 23, None), ("renumber", None, (24, 89, 25, 90))]
 
 
+SECOND = ("As WIPO is striving to improve its reporting to the Committee, the structure of the "
+          "report has been modified.")
+
+
+@pytest.mark.parametrize("old, new, sentence, was, now", [
+    # A sentence added after the first: read with the first.
+    (SECOND, SECOND + " It is shorter.", 1, SECOND, SECOND + " It is shorter."),
+    # A sentence deleted: named, and quoted whole.
+    (" This approach streamlines the presentation of information and avoids duplication.", "",
+     3, "This approach streamlines the presentation of information and avoids duplication.",
+     None),
+])
+def test_sentences_added_or_deleted_are_located(tmp_path: Path, old, new, sentence, was, now):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    _edit(after, OPENING, old, new)
+    comparison = compare(_version(before, "before"), _version(after, "after"))
+    [instruction] = corrigenda(comparison, THEME)["en"]
+    assert instruction.place.paragraph == 2 and instruction.sentence == sentence
+    assert (instruction.old, instruction.new) == (was, now)
+    assert instruction.action == ("delete" if now is None else "replace")
+
+
 def test_an_item_is_named_by_its_paragraph_and_marker(tmp_path: Path):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")

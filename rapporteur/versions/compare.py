@@ -111,9 +111,6 @@ class Comparison:
         """The units inserted, deleted or changed, in reading order."""
         return tuple(change for change in self.changes if change.status != "unchanged")
 
-    def edits_in(self, language: str) -> tuple[Change, ...]:
-        return tuple(change for change in self.edits if language in change.languages())
-
     def renumbered(self) -> tuple[Change, ...]:
         return tuple(change for change in self.changes
                      if change.place.kind == "paragraph" and change.renumbered)

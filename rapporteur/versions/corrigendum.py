@@ -76,11 +76,9 @@ def instructions(comparison: Comparison, language: str, theme: Theme) -> list[In
     for change in comparison.changes:
         if change.key in renumbered:
             found.append(renumbered[change.key])
-        if change.place.kind == "paragraph" and change.new is not None:
-            previous = previous_paragraph
-            previous_paragraph = change.new_number or previous_paragraph
-        else:
-            previous = previous_paragraph
+        previous = previous_paragraph  # the paragraph before this unit, for an insertion
+        if change.place.kind == "paragraph" and change.new_number is not None:
+            previous_paragraph = change.new_number
         if change.key in _NOT_CORRECTIONS or language not in change.languages():
             continue
         instruction = _instruction(change, language, old_read, new_read, previous)
@@ -107,9 +105,10 @@ def _instruction(change: Change, language: str, old_read: Callable, new_read: Ca
         if tag == "delete" and i2 - i1 == 1:
             return Instruction("delete", place, sentence=i1 + 1,
                                old=old_read({language: old_sentences[i1]}))
-        if tag == "insert":  # read as a change of the sentence before (or after) it
-            i1, i2 = (i1 - 1, i1) if i1 > 0 else (0, 1)
-            j1, j2 = (j1 - 1, j2) if i1 < j1 else (j1, j2 + 1)
+        if tag == "insert" and i1 > 0:  # read as a change of the sentence before it
+            i1, j1 = i1 - 1, j1 - 1
+        elif tag == "insert":  # or, at the start, of the sentence after it
+            i2, j2 = 1, j2 + 1
         if i2 - i1 == 1:
             was, now = old_sentences[i1], " ".join(new_sentences[j1:j2])
             was, now = _fragment(was, now) or (was, now)
