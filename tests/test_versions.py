@@ -160,6 +160,11 @@ def test_one_language_alone_changed_says_so_in_its_own_words(tmp_path: Path):
     assert written == ["cdip-28-2-corr.zh.html"]
     html = (after / "output" / "corrigendum" / written[0]).read_text(encoding="utf-8")
     assert '<p class="concerns">仅涉及中文本</p>' in html
+    # Run again as Corr.1: the default folder holds that run's corrigendum alone.
+    assert _run(after, "corrigendum", "--from", str(before), "--date", "2022-04-21",
+                "--suffix", "Corr.1") == 0
+    assert sorted(path.name for path in (after / "output" / "corrigendum").glob("*.*")) == [
+        "cdip-28-2-corr-1.zh.html", "cdip-28-2-corr-1.zh.pdf"]
 
 
 def test_no_change_no_corrigendum(tmp_path: Path, capsys):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from pathlib import Path
 
 from ..build import Project, prepare_report
@@ -37,11 +38,13 @@ def redline_command(arguments: argparse.Namespace, project: Project, root: Path)
     from .redline import write_redline
 
     output = (arguments.output or root / "output" / "redline").resolve()
+    # The default folder holds the latest redline alone; a folder given may hold other files.
+    owned = () if arguments.output else (output,)
 
     def run(comparison: Comparison) -> int:
         written = write_redline(comparison, project.theme, output,
                                 _languages(arguments, comparison), project.cache,
-                                project.content)
+                                project.content, owned)
         edits = comparison.edits
         moved = len(comparison.renumbered())
         print(f"redline against {arguments.since}: {len(edits)} unit"
@@ -55,11 +58,13 @@ def corrigendum_command(arguments: argparse.Namespace, project: Project, root: P
     from .corrigendum import write_corrigenda
 
     output = (arguments.output or root / "output" / "corrigendum").resolve()
+    owned = () if arguments.output else (output,)  # as for the redline
 
     def run(comparison: Comparison) -> int:
         written, languages = write_corrigenda(comparison, project.theme, output,
                                               _languages(arguments, comparison),
-                                              arguments.suffix, arguments.date, project.cache)
+                                              arguments.suffix, arguments.date, project.cache,
+                                              owned)
         if not languages:
             print(f"no corrigendum: no text changed since {arguments.since}")
         else:
@@ -88,6 +93,13 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
 
 
+def _corrigendum_suffix(text: str) -> str:
+    if not re.fullmatch(r"Corr\.([1-9][0-9]?)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a corrigendum's suffix: write Corr., "
+                                         "Corr.1, Corr.2 …")
+    return text
+
+
 def _year(text: str) -> int:
     if not text.isdigit() or not 1900 <= int(text) <= 2999:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year: write it as 2022")
@@ -102,8 +114,7 @@ def register(commands) -> None:
     since.add_argument("--lang", action="append", metavar="CODE",
                        help="only this language (repeatable; default: all)")
     since.add_argument("--output", type=Path, default=None,
-                       help="output folder (default: PROJECT/output/redline or "
-                            "PROJECT/output/corrigendum)")
+                       help="output folder (default: PROJECT/output/COMMAND)")
     redline = commands.add_parser(
         "redline", parents=[since],
         help="HTML and PDF of the report with every change since --from marked")
@@ -111,7 +122,7 @@ def register(commands) -> None:
     corrigendum = commands.add_parser(
         "corrigendum", parents=[since],
         help="a corrigendum (HTML and PDF) for each language whose text changed since --from")
-    corrigendum.add_argument("--suffix", default=None,
+    corrigendum.add_argument("--suffix", type=_corrigendum_suffix, default=None,
                              help="its suffix (default: the header's Corr. issue, else Corr.)")
     corrigendum.add_argument("--date", type=_date, default=None,
                              help="its date, YYYY-MM-DD (default: the header's Corr. issue "

@@ -249,12 +249,15 @@ class _CorrigendumContext(BuildContext):
 
 def write_corrigenda(comparison: Comparison, theme: Theme, output: Path,
                      languages: tuple[str, ...], suffix: str | None, date: dt.date | None,
-                     cache: Path | None) -> tuple[list[Path], tuple[str, ...]]:
-    """A corrigendum's HTML and PDF for each language whose text changed, written at once."""
+                     cache: Path | None, owned: tuple[Path, ...] = ()
+                     ) -> tuple[list[Path], tuple[str, ...]]:
+    """A corrigendum's HTML and PDF for each language whose text changed, written at once;
+    earlier files in the `owned` folders are removed (all of them when none changed)."""
     listed = corrigenda(comparison, theme)
     corrected = tuple(listed)
     chosen = tuple(code for code in languages if code in corrected)
     if not chosen:
+        write_outputs({}, owned)
         return [], ()
     document = corrigendum_document(comparison, corrected, suffix, date)
     context = _CorrigendumContext(document, theme, chosen)
@@ -278,5 +281,5 @@ def write_corrigenda(comparison: Comparison, theme: Theme, output: Path,
         runner.start(jobs)
         results = runner.finish()
     files.update({path: results[path].data for path in jobs})
-    write_outputs(files)
+    write_outputs(files, owned)
     return sorted(files), chosen

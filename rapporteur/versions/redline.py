@@ -194,9 +194,10 @@ class RedlineContext(BuildContext):
 
 
 def write_redline(comparison: Comparison, theme: Theme, output: Path,
-                  languages: tuple[str, ...], cache: Path | None, content: Path | None = None
-                  ) -> list[Path]:
-    """The redline's HTML pages (with their assets) and PDFs in `output`, written at once."""
+                  languages: tuple[str, ...], cache: Path | None, content: Path | None = None,
+                  owned: tuple[Path, ...] = ()) -> list[Path]:
+    """The redline's HTML pages (with their assets) and PDFs in `output`, written at once;
+    earlier files in the `owned` folders are removed."""
     context = RedlineContext(redline_document(comparison), theme, languages, content=content)
     context.since = comparison.old.label
     files: dict[Path, bytes] = {}
@@ -211,5 +212,5 @@ def write_redline(comparison: Comparison, theme: Theme, output: Path,
         runner.start(jobs)
         results = runner.finish()
     files.update({path: results[path].data for path in jobs})
-    write_outputs(files)
+    write_outputs(files, owned)
     return sorted(files)
