@@ -270,6 +270,17 @@ class DocumentHeader(Model):
     official_text: list[Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]] = []
     issue: Issue | None = None  # the final text has none
 
+    @field_validator("issue", mode="before")
+    @classmethod
+    def _issue_mapping(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, dict):
+            raise PydanticCustomError(
+                "issue_mapping", "'issue' is the issue's suffix, date and note, not '{value}'",
+                {"value": str(value)[:40],
+                 "hint": "write it as a mapping: 'issue:' then, indented below it, "
+                         "'suffix: Rev.' and 'date: 2022-04-02'"})
+        return value
+
     @field_validator("issue")
     @classmethod
     def _issued_after(cls, value: Issue | None, info: ValidationInfo) -> Issue | None:

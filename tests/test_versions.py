@@ -370,6 +370,8 @@ def test_the_masthead_shows_the_revision_and_its_note_in_every_language(tmp_path
      "name declared languages"),
     (_issue("Prov.2", "2022-01-02"), "the Prov.2 is dated 2022-01-02, before the document",
      "on or after the document's 'date'"),
+    ("  issue: Rev.\n", "'issue' is the issue's suffix, date and note, not 'Rev.'",
+     "'suffix: Rev.' and 'date: 2022-04-02'"),
 ])
 def test_a_bad_issue_is_named_with_its_line_and_a_fix(tmp_path: Path, issue, message, hint):
     root = _project_copy(tmp_path)
