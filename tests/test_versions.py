@@ -310,6 +310,29 @@ def test_annex_rows_are_named_by_recommendation_and_project(tmp_path: Path):
         ["relative à"], ["sur"])
 
 
+def test_a_deleted_footnote_is_struck_out_where_it_was_called(tmp_path: Path):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    path = after / "content" / INTRODUCTION
+    text = path.read_text(encoding="utf-8").replace("[^mtsp-2022-2026]", "")
+    path.write_text(text[:text.index("    footnotes:\n")], encoding="utf-8")
+    comparison = compare(_version(before, "before"), _version(after, "after"))
+    html = RedlineContext(redline_document(comparison), THEME, ("en",)).render(
+        HtmlOutput)[PurePosixPath("cdip-28-2.en.redline.html")].decode()
+    inserted, deleted = _marks(html)
+    # Struck out in three pieces: before, inside and after the link it holds.
+    assert inserted == [] and "".join(deleted) == (
+        " [1: The Medium-Term Strategic Plan for 2022-2026 is available at: "
+        "https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=541373]")
+    assert re.search(r'</del><a href="https://www\.wipo\.int/[^"]*"><del>https://', html)
+    # The corrigendum deletes note 1 and renumbers the others (the annex's two included);
+    # the call gone from paragraph 5 changes nothing a reader reads there.
+    listed = corrigenda(comparison, THEME)["en"]
+    assert [(item.action, item.place.kind, item.place.footnote, item.numbers)
+            for item in listed] == [("delete", "footnote", 1, None),
+                                    ("renumber", "footnote", None, (2, 99, 1, 98))]
+
+
 # Versions in the header ----------------------------------------------------------------------
 
 NOTES = {"zh": "本文件取代 2022 年 3 月 15 日的 CDIP/28/2 号文件。",

@@ -199,10 +199,10 @@ def _renumbering(comparison: Comparison) -> dict[str, Instruction]:
     """Runs of paragraphs (and of footnotes) moved by the same amount, keyed by the change
     where each run starts: "Paragraphs 24 to 89 become paragraphs 25 to 90"."""
     found: dict[str, Instruction] = {}
-    for kind in ("paragraph", "footnote"):
+    for kind, kinds in (("paragraph", ("paragraph",)), ("footnote", ("footnote", "annex-note"))):
         runs: list[list[Change]] = []
         for change in comparison.changes:
-            if change.place.kind != kind:
+            if change.place.kind not in kinds:
                 continue
             if not change.renumbered:
                 if runs and runs[-1]:

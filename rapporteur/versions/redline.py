@@ -30,7 +30,7 @@ from .words import Segment
 
 Localized = dict[str, str]
 _FOOTNOTE_CALL = re.compile(r"\[\^([a-z0-9][a-z0-9-]*)\]")
-_PROJECT_REFERENCE = re.compile(r"\{project:\s*([a-z0-9][a-z0-9-]*)")
+_PROJECT = re.compile(r"\{project:\s*([a-z0-9][a-z0-9-]*)[^{}\n]*\}")
 
 
 def redline_document(comparison: Comparison) -> Document:
@@ -69,6 +69,7 @@ class _Marker:
     def __post_init__(self) -> None:
         new = self.comparison.new.document
         self.notes = {note.id for note in new.footnotes}
+        self.old_notes = {note.id: note for note in self.comparison.old.document.footnotes}
         self.projects = {project.id for group in new.annex_ii.groups
                          for project in group.projects}
         self.languages = [language.code for language in new.languages]
@@ -79,25 +80,30 @@ class _Marker:
         change = self.comparison.get(key)
         if change is None or change.status == "unchanged":
             return current
-        return {code: marks.marked(self._renderable(change.segments(code)))
+        return {code: marks.marked(self._renderable(change.segments(code), code))
                 for code in self.languages}
 
-    def _renderable(self, segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
-        """Deleted runs without what the new version can no longer render: a call to a note
-        or a reference to a project that are gone (the note itself is struck out)."""
+    def _renderable(self, segments: tuple[Segment, ...], language: str
+                    ) -> tuple[Segment, ...]:
+        """Deleted runs as the new version can render them: the call of a note that is gone
+        becomes the note itself, struck out in brackets where it was called ("[17: …]"), and
+        a reference to a project that is gone is left out."""
         kept = []
         for segment in segments:
             if segment.op == "delete":
-                text = _FOOTNOTE_CALL.sub(
-                    lambda call: call.group() if call.group(1) in self.notes else "",
-                    segment.text)
-                text = re.sub(r"\{project:[^{}\n]*\}", lambda ref: ref.group() if
-                              _PROJECT_REFERENCE.match(ref.group()) and
-                              _PROJECT_REFERENCE.match(ref.group()).group(1) in self.projects
-                              else "", text)
+                text = _FOOTNOTE_CALL.sub(lambda call: self._gone_note(call, language),
+                                          segment.text)
+                text = _PROJECT.sub(lambda reference: reference.group()
+                                    if reference.group(1) in self.projects else "", text)
                 segment = Segment("delete", text)
             kept.append(segment)
         return tuple(kept)
+
+    def _gone_note(self, call: re.Match, language: str) -> str:
+        if call.group(1) in self.notes:
+            return call.group()
+        note = self.old_notes[call.group(1)]
+        return f" [{note.number}: {note.text[language]}]"
 
     def block(self, key: str, block: Paragraph | Heading, deleted: bool = False
               ) -> Paragraph | Heading:
