@@ -435,10 +435,14 @@ def test_a_new_edition_is_a_complete_project_with_its_translations_current(editi
     assert body.startswith("# Carried from CDIP/28/2 as the starting draft of CDIP/30/2")
 
 
-def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edition: Path):
+def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edition: Path,
+                                                                            capsys):
     _edit(edition, OPENING, "for 2021. It is the Director General's twelfth annual report",
           "for 2022. It is the Director General's thirteenth annual report")
+    capsys.readouterr()
     assert _run(edition, "redline", "--from", "editions/cdip-28-2", "--lang", "en") == 0
+    # What is left to review: the paragraphs still as last year.
+    assert "88 of 89 paragraphs as they were" in capsys.readouterr().out
     html = (edition / "output" / "redline" / "cdip-30-2.en.redline.html").read_text(
         encoding="utf-8")
     body = html.split("</header>", 1)[1]

@@ -47,9 +47,13 @@ def redline_command(arguments: argparse.Namespace, project: Project, root: Path)
                                 project.content, owned)
         edits = comparison.edits
         moved = len(comparison.renumbered())
+        paragraphs = [change for change in comparison.changes
+                      if change.place.kind == "paragraph" and change.new is not None]
+        kept = sum(change.status == "unchanged" for change in paragraphs)
         print(f"redline against {arguments.since}: {len(edits)} unit"
               f"{'s' if len(edits) != 1 else ''} changed, {moved} paragraph"
-              f"{'s' if moved != 1 else ''} renumbered; {len(written)} files in {output}")
+              f"{'s' if moved != 1 else ''} renumbered, {kept} of {len(paragraphs)} paragraphs "
+              f"as they were; {len(written)} files in {output}")
         return 0
     return _compared(arguments, project, root, run)
 
