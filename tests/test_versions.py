@@ -192,7 +192,7 @@ def test_the_redline_marks_exactly_the_changes_of_each_language(redline: Path):
     assert re.findall(r'class="para revision-changed" id="para-(\d+)"', zh) == ["2", "5"]
     assert re.findall(r'class="para revision-changed" id="para-(\d+)"', en) == ["5"]
     assert "revision-" not in fr.split("</header>", 1)[1].split("</main>")[0]
-    assert "Changes since HEAD~1: insertions in bold, deletions struck out." in en
+    assert "Changes since \u2066HEAD~1\u2069: insertions in bold, deletions struck out." in en
 
 
 def test_the_redline_pdf_shows_the_marks(redline: Path):
