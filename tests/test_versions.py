@@ -167,6 +167,17 @@ def test_one_language_alone_changed_says_so_in_its_own_words(tmp_path: Path):
         "cdip-28-2-corr-1.zh.html", "cdip-28-2-corr-1.zh.pdf"]
 
 
+def test_a_corrigendum_takes_the_headers_corr_issue(tmp_path: Path):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    _edit(after, OPENING, *ZH_PARAGRAPH)
+    _edit(after, "report.yaml", "  date: 2022-03-15\n",
+          "  date: 2022-03-15\n" + _issue("Corr.1", "2022-04-25", languages="[zh]"))
+    assert _run(after, "corrigendum", "--from", str(before)) == 0
+    html = (after / "output" / "corrigendum" / "cdip-28-2-corr-1.zh.html").read_text("utf-8")
+    assert '<p class="symbol">CDIP/28/2 Corr.1</p>' in html and "2022 年 4 月 25 日" in html
+
+
 def test_no_change_no_corrigendum(tmp_path: Path, capsys):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")
