@@ -1,4 +1,5 @@
-"""Command line: `rapporteur build`, `check` and `serve`. A thin layer over rapporteur.build."""
+"""Command line: `rapporteur build`, `check` and `serve`. A thin layer over rapporteur.build;
+the translation and version commands register themselves (translation/, versions/)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .build import FORMATS, Project, build_report, check_report
 from .errors import ContentError, EnvironmentFailure, Problem, UsageError
 from .outputs import REGISTRY
 from .translation.commands import register as register_translation_commands
+from .versions.commands import register as register_version_commands
 
 EXIT_CONTENT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000,
                        help="port on 127.0.0.1, 0 for any free one (default 8000)")
     register_translation_commands(commands)
+    register_version_commands(commands)
     return parser
 
 

@@ -200,6 +200,54 @@ def _check_base_url(value: str) -> str:
     return value
 
 
+# An issue's suffix to the symbol, as UN and WIPO print it: a draft (Prov., Prov.2), a revision
+# replacing the earlier text (Rev., Rev.1), a corrigendum (Corr., Corr.1), an addendum (Add.1).
+ISSUE_KINDS = ("Prov.", "Rev.", "Corr.", "Add.")
+ISSUE_PATTERN = re.compile(r"^(Prov|Rev|Corr|Add)\.([1-9][0-9]?)?$")
+
+
+def _check_suffix(value: Any) -> str:
+    if isinstance(value, str) and ISSUE_PATTERN.match(value):
+        return value
+    raise PydanticCustomError(
+        "issue_suffix", "'{value}' is not an issue of the document",
+        {"value": str(value)[:40],
+         "hint": "write Prov., Rev., Corr. or Add., maybe with its number (Rev.1, Corr.2); "
+                 "for the final text leave 'issue' out"})
+
+
+class Issue(Model):
+    """The issue this build is, when not the final text: its suffix, date and starred note."""
+
+    suffix: Annotated[str, PlainValidator(_check_suffix)]
+    date: dt.date  # the date of this issue, printed in the masthead
+    # A corrigendum may concern some language versions only ("Concerns the Chinese text only").
+    languages: list[Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]] = []
+    # The starred note under the masthead: "* Reissued for technical reasons", "This document
+    # replaces document CDIP/28/2 of 15 March 2022".
+    note: Localized | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _declared(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        declared: list[str] = (info.context or {}).get("languages", [])
+        for code in value:
+            if declared and code not in declared:
+                raise PydanticCustomError(
+                    "issue_language", "'{code}' is not a language of the report",
+                    {"code": code, "hint": f"name declared languages: {', '.join(declared)}"})
+        if value and not info.data.get("suffix", "Corr.").startswith("Corr."):
+            raise PydanticCustomError(
+                "issue_language", "only a corrigendum concerns some languages",
+                {"hint": "remove 'languages', or make the suffix Corr."})
+        return value
+
+    @property
+    def kind(self) -> str:
+        """"Rev." for Rev.1: what the issue is, whatever its number."""
+        return self.suffix.split(".")[0] + "."
+
+
 class DocumentHeader(Model):
     symbol: Annotated[str, Field(min_length=1, max_length=40)]
     original_language: Localized  # the name of the original language, in each language
@@ -220,6 +268,40 @@ class DocumentHeader(Model):
     # The languages whose text is the organisation's own; pages in the others (translations
     # made for this edition) say so, and name the official ones. Empty: all are official.
     official_text: list[Annotated[str, Field(pattern=LANGUAGE_CODE_PATTERN)]] = []
+    issue: Issue | None = None  # the final text has none
+
+    @field_validator("issue", mode="before")
+    @classmethod
+    def _issue_mapping(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, dict):
+            raise PydanticCustomError(
+                "issue_mapping", "'issue' is the issue's suffix, date and note, not '{value}'",
+                {"value": str(value)[:40],
+                 "hint": "write it as a mapping: 'issue:' then, indented below it, "
+                         "'suffix: Rev.' and 'date: 2022-04-02'"})
+        return value
+
+    @field_validator("issue")
+    @classmethod
+    def _issued_after(cls, value: Issue | None, info: ValidationInfo) -> Issue | None:
+        first = info.data.get("date")
+        if value and first and value.date < first:
+            raise PydanticCustomError(
+                "issue_date", "the {suffix} is dated {date}, before the document ({first})",
+                {"suffix": value.suffix, "date": value.date.isoformat(),
+                 "first": first.isoformat(),
+                 "hint": "'date' under 'issue' is this issue's date, on or after the "
+                         "document's 'date'"})
+        return value
+
+    @property
+    def full_symbol(self) -> str:
+        """"CDIP/28/2 Rev.": the symbol with this issue's suffix, the same in every language."""
+        return f"{self.symbol} {self.issue.suffix}" if self.issue else self.symbol
+
+    @property
+    def issue_date(self) -> dt.date:
+        return self.issue.date if self.issue else self.date
 
 
 class AnnexFiles(Model):
@@ -348,7 +430,7 @@ class GlossaryFile(Model):
     terms: list[dict[str, str | dict[str, list[str]]]]
 
 
-SCHEMA_KEYS = sorted({name for model in (LanguageSpec, Numerals, Typography, DocumentHeader,
+SCHEMA_KEYS = sorted({name for model in (LanguageSpec, Numerals, Typography, DocumentHeader, Issue,
                                          AnnexFiles, PrintOptions,
                                          EndMarkers, ReportFile, Item, ParagraphBlock,
                                          HeadingBlock, SectionFile, ExpectedResult, ResultsFile,

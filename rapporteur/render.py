@@ -31,6 +31,7 @@ from .model import SPACES, LanguageSpec
 from .references import parse_reference
 from .resolve import Document, Footnote
 from .text import Typesetter
+from .versions import marks
 
 Medium = Literal["screen", "print"]
 
@@ -118,8 +119,9 @@ class _Renderer:
         return Markup("\u2060") + call
 
     def footnote_body(self, note: Footnote) -> Markup:
-        return Markup(render_inline(note.text[self.language], self._no_nested_footnote,
-                                    self.reference, self.rewrite_link, self.typesetter))
+        return Markup(marks.to_html(render_inline(
+            note.text[self.language], self._no_nested_footnote, self.reference,
+            self.rewrite_link, self.typesetter)))
 
     def _footnote_ref(self, footnote_id: str) -> str:
         return str(self.footnote_call(self.footnotes[footnote_id]))
@@ -141,11 +143,12 @@ class _Renderer:
                           self.typesetter)
             if self.medium == "screen":
                 html = _CALL_AFTER_CHARACTER.sub(_keep_call_with_character, html)
-            self.memo[key] = Markup(html)
+            # A redline's texts carry revision marks (versions/marks.py); others pass as they are.
+            self.memo[key] = Markup(marks.to_html(html))
         return self.memo[key]
 
     def plain(self, text: dict[str, str]) -> str:
-        return self.typesetter.set(text[self.language])
+        return self.typesetter.set(marks.plain(text[self.language]))
 
 
 def typesetter(language: LanguageSpec) -> Typesetter:

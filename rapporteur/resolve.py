@@ -39,6 +39,11 @@ class Paragraph:
     text: Localized
     items: list[Item]
     footnotes: list[Footnote]  # in number order
+    # In a redline (versions/redline.py): what happened to the paragraph since the earlier
+    # version in each language whose text of it changed ("inserted", "deleted", "changed"),
+    # and its number there if it was another.
+    revision: Localized | None = None
+    former_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,13 @@ class Document:
 
     @property
     def date(self) -> dt.date:
-        return self.header.date
+        """The date of this issue: the masthead's."""
+        return self.header.issue_date
+
+    @property
+    def symbol(self) -> str:
+        """The symbol of this issue, "CDIP/28/2 Rev.", as masthead, file names and site show it."""
+        return self.header.full_symbol
 
     def language(self, code: str) -> LanguageSpec:
         return next(language for language in self.languages if language.code == code)

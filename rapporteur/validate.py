@@ -110,7 +110,8 @@ def _describe(error: dict, location: Location) -> tuple[str, str | None]:
             if name == "string" and got == "nothing":
                 hint = "write the text after the colon, or remove the key"
             return f"expected {label}, got {got}", hint
-    return error["msg"], None
+    # A check of the schema's own may carry its hint with its message.
+    return error["msg"], (error.get("ctx") or {}).get("hint")
 
 
 def validate_model(model: type[M], source: SourceFile, languages: list[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -73,10 +74,9 @@ class BuildContext:
         return self._rendered[output.name]
 
     def file_name(self, language: str, extension: str) -> str:
-        """`cdip-28-2.en.pdf`: the report's symbol as a slug, then language and extension."""
-        symbol = self.document.header.symbol.lower()
-        slug = "".join(char if char.isalnum() else "-" for char in symbol)
-        return f"{slug}.{language}.{extension}"
+        """`cdip-28-2.en.pdf`: the report's symbol as a slug, then language and extension
+        (`cdip-28-2-rev-1.en.pdf` for its Rev.1)."""
+        return f"{symbol_slug(self.document.symbol)}.{language}.{extension}"
 
     @property
     def page_names(self) -> dict[str, str]:
@@ -89,6 +89,11 @@ class BuildContext:
         links = self.page_names if medium == "screen" else None
         return render_language(self.document, language, medium, self.theme, links,
                                self.environment, part, template, self._texts, **extra)
+
+
+def symbol_slug(symbol: str) -> str:
+    """"CDIP/28/2 Corr.1" as a file name: "cdip-28-2-corr-1"."""
+    return re.sub(r"[\W_]+", "-", symbol.lower()).strip("-") or "report"
 
 
 class Output(ABC):

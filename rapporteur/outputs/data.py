@@ -58,7 +58,7 @@ def annex_data(context: BuildContext) -> dict[str, bytes]:
 def _head(context: BuildContext, language: str, annex: str, title) -> dict:
     """What both annexes' records begin with: their schema, document, language and title."""
     return {"schema": f"rapporteur/{annex}/v{SCHEMA_VERSION}",
-            "document": context.document.header.symbol, "language": language,
+            "document": context.document.symbol, "language": language,
             "title": plain_inline(title[language])}
 
 

@@ -117,7 +117,7 @@ def page_title(context: BuildContext, language: str) -> str:
     Search results and browser tabs show no more; the page's h1 and og:title keep it whole.
     """
     header = context.document.header
-    symbol = f"{header.symbol} – "
+    symbol = f"{header.full_symbol} – "
     title = " ".join(plain_inline(header.title[language]).split())
     return symbol + shortened(title, TITLE_LENGTH - len(symbol))
 
