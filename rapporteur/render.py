@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined,
                     select_autoescape)
 from jinja2.bccache import Bucket
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .errors import UsageError
 from .markup import render_blocks, render_inline
@@ -116,6 +116,14 @@ class _Renderer:
         # A word joiner: Unicode lets a line break between a Han character and a digit, and
         # no line may start with a call (nor with the punctuation that follows it).
         return Markup("\u2060") + call
+
+    def label_with_call(self, label: str, note: Footnote) -> Markup:
+        """A label of the template's (a column heading) ending with a note's call, which stays
+        on the line of the label's last character, as in the content's texts."""
+        html = str(escape(label) + self.footnote_call(note))
+        if self.medium == "screen":
+            html = _CALL_AFTER_CHARACTER.sub(_keep_call_with_character, html)
+        return Markup(html)
 
     def footnote_body(self, note: Footnote) -> Markup:
         return Markup(render_inline(note.text[self.language], self._no_nested_footnote,
@@ -279,6 +287,7 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         tb=renderer.blocks,
         plain=renderer.plain,
         footnote_call=renderer.footnote_call,
+        label_with_call=renderer.label_with_call,
         footnote_body=renderer.footnote_body,
         long_date=lambda date: renderer.typesetter.set(format_date(date, "long",
                                                                    locale=spec.locale)),
