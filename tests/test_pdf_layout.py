@@ -290,3 +290,15 @@ def test_headings_keep_at_least_two_lines_under_them(layouts, real_build, lang):
                             if not heading.startswith(label.sub("", squeeze(other.text)))]
                     assert len(rest) >= 2, heading
     assert checked >= len(headings)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ru"])
+def test_no_numbered_line_holds_a_single_word_before_the_rest(real_build, lang):
+    """A project title that just filled its line broke after its first word when white space
+    followed it in the HTML (WeasyPrint; French Annex II printed "2. Base" / "de données…")."""
+    text = subprocess.run(["pdftotext", str(real_build[0] / f"cdip-28-2.{lang}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = text.splitlines()
+    stranded = [line for line, after in zip(lines, lines[1:])
+                if re.fullmatch(r"\d{1,3}\.\s+\S+", line) and after[:1].islower()]
+    assert stranded == []
