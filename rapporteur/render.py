@@ -80,7 +80,7 @@ class _Renderer:
         self.rewrite_link = (_print_link(document.header.base_url) if medium == "print"
                              else None)
         self.reference_macros = reference_macros  # templates/_references.html, as a module
-        self.typesetter = typesetter(document.language(language))
+        self.typesetter = typesetter(document.language(language), medium)
 
     def reference(self, kind: str, value: str) -> str:
         """A cross-reference's words and links, from the theme's _references.html."""
@@ -156,12 +156,14 @@ class _Renderer:
         return self.typesetter.set(text[self.language])
 
 
-def typesetter(language: LanguageSpec) -> Typesetter:
+def typesetter(language: LanguageSpec, medium: str = "screen") -> Typesetter:
     """The text rules a language declares (report.yaml), as the renderer applies them."""
     rules = language.typography
+    rtl = language.direction == "rtl"
     return Typesetter(tuple(rules.quotes),
                       tuple((mark, SPACES[space]) for mark, space in rules.space_before.items()),
-                      rules.han_latin_space, isolate_urls=language.direction == "rtl")
+                      rules.han_latin_space, isolate_urls=rtl,
+                      mark_number_ranges=rtl and medium == "print")
 
 
 # On screen a call is a 24 px box (an atomic inline): browsers break a line before such a box

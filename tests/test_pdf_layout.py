@@ -302,3 +302,15 @@ def test_no_numbered_line_holds_a_single_word_before_the_rest(real_build, lang):
     stranded = [line for line, after in zip(lines, lines[1:])
                 if re.fullmatch(r"\d{1,3}\.\s+\S+", line) and after[:1].islower()]
     assert stranded == []
+
+
+def test_arabic_number_ranges_read_from_the_right_wherever_the_line_breaks(real_build):
+    """After Arabic text "2022-2026" is set right to left, its first year at the right (as
+    browsers show it); WeasyPrint, which runs the bidi algorithm per line, turned a range that
+    started a line the other way round (paragraph 5). Words come in drawing order."""
+    words = subprocess.run(["pdftotext", "-bbox", str(real_build[0] / "cdip-28-2.ar.pdf"),
+                            "-"], capture_output=True, text=True, check=True).stdout
+    ranges = [tuple(map(int, found)) for found in
+              re.findall(r">\W*((?:19|20)\d\d)[-\u2013]((?:19|20)\d\d)\W*<", words)]
+    assert len(ranges) >= 3
+    assert [drawn for drawn in ranges if drawn[0] < drawn[1]] == []
