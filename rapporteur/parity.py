@@ -428,11 +428,14 @@ def _says(text: str, form: str) -> bool:
 
 def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | None,
                     first: str, others: list[str], problems: list[Problem]) -> None:
+    # The terms each part's source text uses, found once for all the other languages.
+    used = [(location, terms_used(localized[first], terms, first))
+            for location, localized in element.parts]
     for language in others:
         translation = element.text(language)
         reported: set[str] = set()
-        for location, localized in element.parts:
-            for term in terms_used(localized[first], terms, first):
+        for location, found in used:
+            for term in found:
                 form = term.forms.get(language, "").strip()
                 # A name may also be kept as the source writes it: "WIPO" in a Chinese text.
                 accepted = (form, term.forms[first], *term.also.get(language, ()))
