@@ -35,7 +35,7 @@ from .load import Location, SourceFile
 from .model import ParagraphBlock
 from .markup import footnote_ids
 from .numerals import LATIN, Count, marker_count
-from .text import bare_urls, contains_cjk
+from .text import bare_urls, cjk_characters, contains_cjk
 from .validate import ValidContent, paragraph_texts
 
 Localized = dict[str, str]
@@ -297,7 +297,7 @@ def _check_anchors(element: Element, first: str, others: list[str], terms: list[
 
 def cjk_left(text: str) -> str:
     """The CJK characters left in a text."""
-    return "".join(char for char in text if contains_cjk(char))
+    return cjk_characters(text)
 
 
 def _check_script(element: Element, non_cjk: list[str], problems: list[Problem]) -> None:

@@ -24,6 +24,11 @@ def contains_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def cjk_characters(text: str) -> str:
+    """The CJK characters of a text, in order."""
+    return "".join(_CJK.findall(text))
+
+
 def join_wrapped_lines(text: str) -> str:
     """Join the lines an author wrapped: nothing between two CJK characters, a space otherwise.
 
