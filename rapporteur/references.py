@@ -152,15 +152,24 @@ def _annex_texts(content: ValidContent) -> Iterator[tuple[SourceFile, Location, 
     """The texts outside the body: the report's header and end markers, and the annex data."""
     loaded = content.loaded
     header = content.report.document
-    for key in ("original_language", "committee", "session", "dates_and_place", "title", "prepared_by"):
-        yield loaded.report, ("document", key), getattr(header, key)
+    for key in ("original_language", "committee", "session", "dates_and_place", "title",
+                "prepared_by", "summary", "author"):
+        if getattr(header, key) is not None:
+            yield loaded.report, ("document", key), getattr(header, key)
+    if header.issue is not None and header.issue.note is not None:
+        yield loaded.report, ("document", "issue", "note"), header.issue.note
     for key in ("body", "document"):
         yield loaded.report, ("end_markers", key), getattr(content.report.end_markers, key)
-    for index, recommendation in enumerate(content.recommendations.recommendations):
+    recommendations = content.recommendations
+    for key in ("title", "immediate_note", "results_note"):
+        yield loaded.recommendations, (key,), getattr(recommendations, key)
+    for index, recommendation in enumerate(recommendations.recommendations):
         yield loaded.recommendations, ("recommendations", index, "text"), recommendation.text
     for index, result in enumerate(content.results.results):
         yield loaded.results, ("results", index, "text"), result.text
+    yield loaded.projects, ("title",), content.projects.title
     for index, group in enumerate(content.projects.groups):
+        yield loaded.projects, ("groups", index, "title"), group.title
         for position, project in enumerate(group.projects):
             yield (loaded.projects, ("groups", index, "projects", position, "title"),
                    project.title)

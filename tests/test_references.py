@@ -435,3 +435,20 @@ def test_a_reader_follows_a_reference_and_comes_back(browser_page, site, cited):
         page.locator(f'#{target} .cited-in a[href="#para-{citing[0]}"]').click()
         assert page.url.endswith(f"#para-{citing[0]}")
         assert page.locator(f"#para-{citing[0]}").evaluate(on_screen)
+
+
+@pytest.mark.parametrize("name, old", [
+    ("data/recommendations.yaml", "en: Linkages of the recommendations to expected results"),
+    ("data/recommendations.yaml", "en: Linkages to the expected results."),
+    ("data/projects.yaml", "en: List of projects"),
+    ("data/projects.yaml", "en: Completed projects"),
+])
+def test_a_reference_in_an_annex_title_or_note_is_checked_too(tiny, capsys, name, old):
+    """References stand only in paragraphs, their items and notes: every other text the
+    templates render says so at its place (a reference in Annex I's title stopped the build with
+    an internal error)."""
+    tiny.replace(name, old, old + " {project:x}")
+    code, err = run_check(tiny, capsys)
+    assert code == 1
+    assert f"{name}:{line_of(tiny, name, '{project:x}')}:" in err
+    assert "a reference can only stand in a paragraph" in err and "Traceback" not in err
