@@ -176,7 +176,9 @@ class Inline:
         """The call of a footnote: Word numbers it, and the notes are called in the order of
         their numbers (tests/test_docx.py checks that the numbers are the document's). A call
         followed by another is `spaced` a little (3 pt), so that "98" "99" do not read as 9899."""
-        self.called.append(note)
+        if all(other.id != note.id for other in self.called):  # a redline's moved note:
+            # called where it was (deleted) and where it is (inserted), written once
+            self.called.append(note)
         reference = w("footnoteReference")
         reference.set(qn("w:id"), str(note.number))
         return w("r", w("rPr", w("rStyle", val="FootnoteReference"),
