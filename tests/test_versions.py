@@ -8,17 +8,22 @@ before paragraph 24), run the commands as a user does, and read the files they w
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+from lxml import etree
 
 from conftest import REPO, THEME
 from rapporteur.build import Project, check_report, prepare_report
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
+from rapporteur.outputs import BuildContext
+from rapporteur.outputs.docx import DocxOutput
 from rapporteur.outputs.html import HtmlOutput
 from rapporteur.resolve import Paragraph
 from rapporteur.translation.fingerprint import fingerprint
@@ -215,6 +220,117 @@ def test_the_redline_pdf_shows_the_marks(redline: Path):
     assert not (redline / "cdip-28-2.ar.redline.pdf").exists()  # only the languages asked
 
 
+# The Word redline: tracked changes ----------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _part(docx: bytes | Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(docx if isinstance(docx, Path) else io.BytesIO(docx)) as archive:
+        return etree.fromstring(archive.read(f"word/{name}.xml"))
+
+
+def _changes(docx: bytes | Path) -> dict[str, list[str]]:
+    """The texts of the w:ins and w:del of a document and its notes (paragraph marks not)."""
+    found: dict[str, list[str]] = {"ins": [], "del": []}
+    for name in ("document", "footnotes"):
+        for kind in found:
+            found[kind] += ["".join(change.itertext())
+                            for change in _part(docx, name).iter(W + kind)
+                            if change.getparent().tag != W + "rPr"]
+    return found
+
+
+def _settled(docx: bytes | Path, name: str, accept: bool) -> list[str]:
+    """A part's paragraphs' texts once every change is accepted (or rejected), done as Word
+    does it: the changes refused dropped, with the paragraphs whose mark they are; the others
+    kept as plain text."""
+    part = _part(docx, name)
+    drop, keep = ("del", "ins") if accept else ("ins", "del")
+    for paragraph in list(part.iter(W + "p")):
+        if paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None:
+            paragraph.getparent().remove(paragraph)
+    for change in list(part.iter(W + drop)):
+        change.getparent().remove(change)
+    for change in list(part.iter(W + keep)):
+        parent = change.getparent()
+        if parent.tag == W + "rPr":
+            parent.remove(change)
+            continue
+        index = parent.index(change)
+        for child in reversed(list(change)):
+            parent.insert(index, child)
+        parent.remove(change)
+    for deleted in part.iter(W + "delText"):
+        deleted.tag = W + "t"
+    texts = ["".join(node.text or "" for node in paragraph.iter(W + "t"))
+             for paragraph in part.iter(W + "p")]
+    return [text for text in texts if text]
+
+
+def _word(root: Path | None, languages: tuple[str, ...], document=None) -> dict[str, bytes]:
+    """The ordinary Word documents of a project's content (or of a document given)."""
+    if document is None:
+        document = prepare_report(Project(root / "content", THEME))[1]
+    rendered = BuildContext(document, THEME, languages).render(DocxOutput)
+    return {language: rendered[PurePosixPath(f"cdip-28-2.{language}.docx")]
+            for language in languages}
+
+
+def test_the_word_redline_tracks_what_the_html_marks(redline: Path):
+    for language in ("zh", "en", "fr"):
+        docx = redline / f"cdip-28-2.{language}.redline.docx"
+        html = (redline / f"cdip-28-2.{language}.redline.html").read_text(encoding="utf-8")
+        inserted, deleted = _marks(html)
+        changes = _changes(docx)
+        assert (changes["ins"], changes["del"]) == (inserted, deleted), language
+    zh = redline / "cdip-28-2.zh.redline.docx"
+    assert _changes(zh) == {"ins": ["的", "查阅"], "del": ["访问"]}
+    marks = [change for name in ("document", "footnotes") for kind in ("ins", "del")
+             for change in _part(zh, name).iter(W + kind)]
+    # Who and when: the document's author and date, not the machine's clock.
+    assert {(mark.get(W + "author"), mark.get(W + "date")) for mark in marks} == {
+        ("世界知识产权组织秘书处", "2022-03-15T00:00:00Z")}
+    ids = [mark.get(W + "id") for mark in marks] + [
+        mark.get(W + "id") for mark in _part(zh, "document").iter(W + "bookmarkStart")]
+    assert len(ids) == len(set(ids))
+    # Deleted text is w:delText (Word shows a w:t inside a w:del as kept text).
+    assert all(mark.find(f"{W}r/{W}t") is None for mark in marks if mark.tag == W + "del")
+    # The note's change is in the note, not at its call.
+    assert _changes((redline / "cdip-28-2.en.redline.docx")) == {
+        "ins": ["can be found"], "del": ["is available"]}
+    assert len(list(_part(zh, "footnotes").iter(W + "ins"))) == 1
+
+
+def test_accepting_every_change_gives_the_new_text_and_rejecting_them_the_old(
+        redline: Path, edited: Path):
+    new, old = _word(edited, ("zh", "en")), _word(REPO, ("zh", "en"))
+    for language in ("zh", "en"):
+        docx = redline / f"cdip-28-2.{language}.redline.docx"
+        for name in ("document", "footnotes"):
+            assert _settled(docx, name, accept=True) == _settled(new[language], name, True)
+            assert _settled(docx, name, accept=False) == _settled(old[language], name, True)
+    # Not a comparison of equals: the versions differ where the redline has changes.
+    assert _settled(new["zh"], "document", True) != _settled(old["zh"], "document", True)
+    assert _settled(new["en"], "footnotes", True) != _settled(old["en"], "footnotes", True)
+
+
+def test_libreoffice_opens_the_tracked_changes(redline: Path, tmp_path: Path):
+    docx = redline / "cdip-28-2.zh.redline.docx"
+    profile = tmp_path / "profile"
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "cdip-28-2.zh.redline.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr + result.stdout
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "3", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # LibreOffice shows the changes: the inserted 的 and both the old and new words of note 1.
+    assert "各部门的主要工作领域" in re.sub(r"\s+", "", text)
+    assert "可访问查阅" in re.sub(r"\s+", "", text)
+
+
 def test_a_paragraph_inserted_before_24_is_one_insertion_and_a_renumbering(tmp_path: Path):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")
@@ -233,6 +349,19 @@ def test_a_paragraph_inserted_before_24_is_one_insertion_and_a_renumbering(tmp_p
     assert _marks(html) == (["A new paragraph (en)."], [])
     assert len(re.findall(r'<del class="renumbered">', html)) == 66
     assert re.search(r'href="#para-25"[^>]*>25\.</a><del class="renumbered">24\.</del>', html)
+    # In Word: the new paragraph inserted with its number and paragraph mark; each former
+    # number deleted before the new one inserted.
+    word = RedlineContext(redline_document(comparison, deleted_notes=True), THEME,
+                          ("en",)).render(DocxOutput)[PurePosixPath("cdip-28-2.en.redline.docx")]
+    changes = _changes(word)
+    assert changes["ins"] == ["24.\tA new paragraph (en)."] + [f"{n}." for n in range(25, 91)]
+    assert changes["del"] == [f"{n}." for n in range(24, 90)]
+    body = _part(word, "document")
+    assert len(body.findall(f".//{W}pPr/{W}rPr/{W}ins")) == 1
+    plain = _word(after, ("en",))["en"]
+    assert _settled(word, "document", accept=True) == _settled(plain, "document", True)
+    assert _settled(word, "document", accept=False) == _settled(
+        _word(before, ("en",))["en"], "document", True)
     # In a corrigendum: the insertion located after paragraph 23, then the renumbering.
     listed = corrigenda(comparison, THEME)
     assert list(listed) == ["zh", "en", "es", "fr", "ru", "ar"]
@@ -336,6 +465,20 @@ def test_a_deleted_footnote_is_struck_out_where_it_was_called(tmp_path: Path):
         " [1: The Medium-Term Strategic Plan for 2022-2026 is available at: "
         "https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=541373]")
     assert re.search(r'</del><a href="https://www\.wipo\.int/[^"]*"><del>https://', html)
+    # In Word the note stays a note, deleted with its call; rejecting the changes restores it.
+    word = RedlineContext(redline_document(comparison, deleted_notes=True), THEME,
+                          ("en",)).render(DocxOutput)[PurePosixPath("cdip-28-2.en.redline.docx")]
+    calls = _part(word, "document").findall(f".//{W}del/{W}r/{W}footnoteReference")
+    assert len(calls) == 1
+    [note] = [note for note in _part(word, "footnotes").iter(W + "footnote")
+              if note.get(W + "id") == calls[0].get(W + "id")]
+    assert "".join(note.itertext()).strip().startswith("The Medium-Term Strategic Plan")
+    assert note.find(f".//{W}t") is None and note.find(f".//{W}pPr/{W}rPr/{W}del") is not None
+    old_word = _word(before, ("en",))["en"]
+    for name in ("document", "footnotes"):
+        assert _settled(word, name, accept=False) == _settled(old_word, name, True)
+    assert _settled(word, "footnotes", accept=True) == _settled(
+        _word(after, ("en",))["en"], "footnotes", True)
     # The corrigendum deletes note 1 and renumbers the others (the annex's two included);
     # the call gone from paragraph 5 changes nothing a reader reads there.
     listed = corrigenda(comparison, THEME)["en"]
