@@ -30,7 +30,7 @@ from rapporteur.translation.fingerprint import fingerprint
 from rapporteur.versions.compare import Version, compare
 from rapporteur.versions.corrigendum import corrigenda
 from rapporteur.versions.redline import RedlineContext, redline_document
-from rapporteur.versions.words import Segment, diff, tokens
+from rapporteur.words import Segment, diff, tokens
 
 OPENING = "body/00-opening.yaml"
 INTRODUCTION = "body/01-introduction.yaml"

@@ -32,7 +32,7 @@ from ..resolve import Document
 from ..text import is_cjk
 from ..translation.sentences import sentence_ends
 from .compare import Change, Comparison, Place
-from .words import diff, tokens
+from ..words import diff, tokens
 
 # What a corrigendum does not list: the masthead's symbol, date and starred note are the
 # issue's own, and change with every issue.

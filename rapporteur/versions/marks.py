@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .words import Segment
+from ..words import Segment
 
 INS_OPEN, INS_CLOSE, DEL_OPEN, DEL_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
 MARKS = INS_OPEN + INS_CLOSE + DEL_OPEN + DEL_CLOSE

@@ -29,7 +29,7 @@ from ..resolve import (AnnexI, AnnexII, Document, Heading, Item, LinkedResult, P
                        Project, ProjectGroup)
 from . import marks
 from .compare import MASTHEAD_FIELDS, Comparison, section_files
-from .words import Segment
+from ..words import Segment
 
 Localized = dict[str, str]
 _FOOTNOTE_CALL = re.compile(r"\[\^([a-z0-9][a-z0-9-]*)\]")
