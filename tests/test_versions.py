@@ -183,6 +183,23 @@ def test_a_corrigendum_takes_the_headers_corr_issue(tmp_path: Path):
     assert '<p class="symbol">CDIP/28/2 Corr.1</p>' in html and "2022 年 4 月 25 日" in html
 
 
+def test_a_corrigendum_without_a_date_says_how_to_give_one(tmp_path: Path, capsys):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    _edit(after, OPENING, *ZH_PARAGRAPH)
+    assert _run(after, "corrigendum", "--from", str(before)) == 2
+    error = capsys.readouterr().err
+    assert "the corrigendum has no date: give it with --date YYYY-MM-DD" in error
+    assert "content/report.yaml" in error and "Traceback" not in error
+    assert not (after / "output").exists()
+    # With a date, twice: the same bytes, whatever the day it is written.
+    written = []
+    for _ in range(2):
+        assert _run(after, "corrigendum", "--from", str(before), "--date", "2022-04-20") == 0
+        written.append((after / "output" / "corrigendum" / "cdip-28-2-corr.zh.html").read_bytes())
+    assert written[0] == written[1] and "2022 年 4 月 20 日".encode() in written[0]
+
+
 def test_no_change_no_corrigendum(tmp_path: Path, capsys):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")
