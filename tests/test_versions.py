@@ -409,6 +409,29 @@ def test_sentences_added_or_deleted_are_located(tmp_path: Path, old, new, senten
     assert instruction.action == ("delete" if now is None else "replace")
 
 
+def test_russian_and_arabic_corrigenda_name_the_sentence(tmp_path: Path):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    _edit(after, OPENING, "Такой подход упрощает представление",
+          "Такой подход облегчает представление")
+    _edit(after, OPENING, "ويتيح هذا النهج تبسيط عرض", "ويتيح هذا النهج تيسير عرض")
+    comparison = compare(_version(before, "before"), _version(after, "after"))
+    listed = corrigenda(comparison, THEME)
+    assert list(listed) == ["ru", "ar"]
+    for language in ("ru", "ar"):
+        [instruction] = listed[language]
+        assert (instruction.place.paragraph, instruction.sentence) == (2, 3), language
+    assert listed["ru"][0].old == ("Такой подход упрощает представление информации и "
+                                   "позволяет избежать дублирования.")
+    assert listed["ar"][0].new.startswith("ويتيح هذا النهج تيسير عرض المعلومات")
+    assert _run(after, "corrigendum", "--from", str(before), "--date", "2022-04-20") == 0
+    folder = after / "output" / "corrigendum"
+    ru = (folder / "cdip-28-2-corr.ru.html").read_text(encoding="utf-8")
+    ar = (folder / "cdip-28-2-corr.ar.html").read_text(encoding="utf-8")
+    assert re.findall(r'<p class="where">([^<]*)', ru) == ["Пункт 2, третье предложение"]
+    assert re.findall(r'<p class="where">([^<]*)', ar) == ["الفقرة 2، الجملة الثالثة"]
+
+
 def test_an_item_is_named_by_its_paragraph_and_marker(tmp_path: Path):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")
