@@ -629,6 +629,40 @@ def test_a_new_edition_is_a_complete_project_with_its_translations_current(editi
     assert body.startswith("# Carried from CDIP/28/2 as the starting draft of CDIP/30/2")
 
 
+def test_a_new_edition_rolls_the_projects_forward_as_projects_yaml_says(edition: Path):
+    _, before, _ = prepare_report(Project(REPO / "content", THEME))
+    _, after, _ = prepare_report(Project(edition / "content", THEME))
+    old = {group.status: [project.id for project in group.projects]
+           for group in before.annex_ii.groups}
+    new = {group.status: [project.id for project in group.projects]
+           for group in after.annex_ii.groups}
+    # `next_edition: ongoing` on the approved group: its projects are under implementation
+    # next year; the group stays, empty, out of the annex until next year's are listed.
+    assert new == {"completed": old["completed"], "ongoing": old["ongoing"] + old["approved"]}
+    text = (edition / "content" / "data" / "projects.yaml").read_text(encoding="utf-8")
+    assert "    next_edition: ongoing\n" in text and text.endswith("    projects: []\n")
+    # The comment above a project moves with it.
+    assert ("      # The official English title (CDIP/26/4), in its sentence case.\n"
+            "      - id: statistics-impact-assessment\n") in text
+    # The years of the annex's and groups' titles move on, translations current with them.
+    titles = {group.status: group.title for group in after.annex_ii.groups}
+    assert titles["ongoing"]["en"] == ("Development Agenda projects still under "
+                                       "implementation as of December 2022")
+    assert after.annex_ii.title["ru"].endswith("по состоянию на 2022 г.")
+    assert "Development Agenda projects approved in 2022" in text
+
+
+def test_next_edition_naming_no_other_group_is_refused_with_its_line(tmp_path: Path, capsys):
+    source = _project_copy(tmp_path / "source")
+    _edit(source, "data/projects.yaml", "    next_edition: ongoing\n", "    next_edition: done\n")
+    assert _run(source, "check") == 1
+    error = capsys.readouterr().err
+    assert re.search(r"data/projects\.yaml:\d+:\d+: error: 'done' is not another group's "
+                     r"status", error)
+    assert "(completed, ongoing); without 'next_edition' they stay in this group" in error
+    assert "Traceback" not in error
+
+
 def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edition: Path,
                                                                             capsys):
     _edit(edition, OPENING, "for 2021. It is the Director General's twelfth annual report",
@@ -639,9 +673,14 @@ def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edit
     assert "88 of 89 paragraphs as they were" in capsys.readouterr().out
     html = (edition / "output" / "redline" / "cdip-30-2.en.redline.html").read_text(
         encoding="utf-8")
-    body = html.split("</header>", 1)[1]
+    body, annex_ii = html.split("</header>", 1)[1].split('id="annex-2"', 1)
     assert _marks(body) == (["2022", "thirteenth"], ["2021", "twelfth"])
     assert re.findall(r'class="para revision-changed" id="para-(\d+)"', html) == ["1"]
+    # In Annex II, what new-edition rolled forward: the title's year; the approved projects
+    # listed as ongoing, and their group, emptied, not shown.
+    assert _marks(annex_ii) == (["2022"], ["2021"])
+    assert re.findall(r'<h3 id="projects-([a-z]+)-title">[^<]*\((\d+)\)', annex_ii) == [
+        ("completed", "35"), ("ongoing", "11")]
     # The masthead's line of dates moved on by new-edition, marked too.
     assert '<p class="dates">Geneva, May 16 to 20, <del>2022</del><ins>2023</ins></p>' in html
 

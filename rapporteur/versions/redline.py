@@ -201,6 +201,8 @@ class _Marker:
                     projects.append(Project(project.id,
                                             self.text(f"project:{project_id}", project.title),
                                             project.cited_in))
+            if not projects:  # a group emptied, its projects moved (new-edition): not shown
+                continue
             groups.append(ProjectGroup(group.status, self.text(f"group:{status}", group.title),
                                        projects))
         return AnnexII(self.text("annex-2:title", annex.title), groups)
