@@ -6,8 +6,9 @@ notes.py: the marks are characters of the runs' text), then this pass turns the 
 part into tracked changes, in reading order: a run is cut where a mark stands, each piece
 inside a mark is wrapped in `w:ins` or `w:del` (deleted text in `w:delText`), and runs without
 text (a footnote call, a line break) take the mark they stand in. A paragraph whose every
-visible run is inserted (or deleted) is so itself: its paragraph mark too, and its other runs
-(a note's own number, a space), so that accepting or rejecting all leaves no empty paragraph.
+visible run is inserted (or deleted) is so itself: its paragraph mark too (but a note's last,
+which goes with its call), and its other runs (a note's own number, a space), so that
+accepting or rejecting all leaves no empty paragraph.
 
 Each change has its own `w:id`, the same author and a date given by the document (not the
 clock), so that the same two versions give the same bytes. A document without marks is left
@@ -130,6 +131,11 @@ def _whole_paragraph(paragraph: etree._Element, revisions: Revisions) -> None:
         index = parent.index(run)
         parent.remove(run)
         _place(parent, index, kind, run, revisions)
+    parent = paragraph.getparent()
+    if parent.tag == qn("w:footnote") and paragraph is parent[-1]:
+        # A note's last paragraph mark is the note's own, which Word never deletes: the note
+        # goes with its call.
+        return
     properties = paragraph.find(qn("w:pPr"))
     if properties is None:
         properties = w("pPr")
