@@ -81,11 +81,16 @@ def doubled_content(target: Path) -> Path:
     return content
 
 
+def project_languages(project: Project):
+    return validate_content(load_content(project.content)).report.languages
+
+
 def main() -> None:
     project = Project.at(ROOT)
     timings = stages(project)
     total = sum(timings.values())
-    print(f"{'stage':<12} share of a full build (both languages, HTML + PDF)")
+    languages = " ".join(language.code for language in project_languages(project))
+    print(f"{'stage':<12} share of a full build (every language: {languages}; HTML + PDF)")
     for name, seconds in timings.items():
         print(f"{name:<12} {seconds / total:6.1%}")
     check = (timings["load"] + timings["validate"] + timings["parity"] + timings["references"]

@@ -123,12 +123,31 @@ NumeralStyle = Annotated[Any, PlainValidator(_check_numeral_style)]
 section headings are ordinal words: [أولا, ثانيا, …])."""
 
 
+Pattern = Annotated[str, Field(min_length=1, max_length=12)]
+LATIN_LETTERS = tuple("abcdefghijklmnopqrstuvwxyz")
+
+
+def _check_letters(value: Any) -> tuple[str, ...]:
+    if (isinstance(value, list) and 0 < len(value) <= 40 and len(set(value)) == len(value)
+            and all(isinstance(letter, str) and 0 < len(letter) <= 3
+                    and not any(char in "() \t" for char in letter) for letter in value)):
+        return tuple(value)
+    raise PydanticCustomError(
+        "letters", "letters are the list of different letters a language numbers "
+        "subparagraphs with, for (a), (b), (c)…, in order, such as [أ, ب, ج, د]")
+
+
 class Numerals(Model):
     section: NumeralStyle = "decimal"  # section headings: "I." "一." "1."
+    # How a section's number stands before its title: "{}." is "I.", Arabic "{} -" is "أولا -".
+    section_label: Pattern = "{}."
     result: NumeralStyle = "decimal"  # the goal of an expected result's code: "III.2" "三.2"
     # A paragraph's items: the content's marker ("(i)", "b)") as written, or a pattern for
     # the value inside it: "{})" writes "(i)" as "i)", as French and Spanish documents do.
-    item: Annotated[str, Field(min_length=1, max_length=12)] = "as written"
+    item: Pattern = "as written"
+    # The letters of lettered subparagraphs, for the content's (a), (b), (c)…: Arabic writes
+    # (أ), (ب), (ج). Items take them, and the parity check reads them as (a), (b), (c).
+    letters: Annotated[Any, PlainValidator(_check_letters)] = LATIN_LETTERS
 
     @field_validator("item")
     @classmethod
@@ -137,6 +156,15 @@ class Numerals(Model):
             raise PydanticCustomError("item_pattern", "an item pattern holds '{place}' once, "
                                       "where the marker's letter or number goes ('{place})'), "
                                       "or is 'as written'", {"place": "{}"})
+        return value
+
+    @field_validator("section_label")
+    @classmethod
+    def _section_label(cls, value: str) -> str:
+        if value.count("{}") != 1:
+            raise PydanticCustomError("section_label", "a section label holds '{place}' once, "
+                                      "where the section's number goes ('{place}.', Arabic "
+                                      "'{place} -')", {"place": "{}"})
         return value
 
 

@@ -46,11 +46,43 @@ def format_number(number: int, style: str | list[str]) -> str:
 
 
 _MARKER_VALUE = re.compile(r"^\(?([^()\s]+?)[.)]?$")
+LATIN = tuple("abcdefghijklmnopqrstuvwxyz")
+_ROMAN_VALUES = {roman(number).lower(): number for number in range(1, 40)}
+_CHINESE_VALUES = {chinese(number): number for number in range(1, 100)}
+
+Count = tuple[str, int]
+"""What an enumeration marker counts: ("letter", 2) for (b), ("number", 2) for (ii) or （二）."""
 
 
-def item_marker(marker: str, pattern: str) -> str:
-    """An item's marker as a language writes it: "(i)" with the pattern "{})" is "i)"."""
-    if pattern == "as written":
-        return marker
+def marker_count(value: str, letters: tuple[str, ...] = LATIN, after: Count | None = None
+                 ) -> Count | None:
+    """What the value inside a marker counts, in a language numbering with `letters`: "b", and
+    "ب" where the letters are [أ, ب, …], are the second letter; "ii" and "二" the number 2.
+    "i", "v" and "x" are roman numbers unless they follow (`after`) the letter before them."""
+    value = value.lower() if value.isascii() else value
+    number = _ROMAN_VALUES.get(value) or _CHINESE_VALUES.get(value)
+    if value in letters:
+        letter = ("letter", letters.index(value) + 1)
+        if number is None or value in "lc" or after == ("letter", letter[1] - 1):
+            return letter
+    return ("number", number) if number else None
+
+
+def marker_value(marker: str) -> str | None:
+    """The letter or number inside an item's marker: "ii" of "(ii)", "b" of "b)"."""
     match = _MARKER_VALUE.match(marker)
-    return pattern.format(match.group(1)) if match else marker
+    return match.group(1) if match else None
+
+
+def item_marker(marker: str, pattern: str, letters: tuple[str, ...] = LATIN,
+                after: Count | None = None) -> str:
+    """An item's marker as a language writes it: "(i)" with the pattern "{})" is "i)", and
+    "(b)" is "(ب)" in a language whose letters are [أ, ب, …]; roman numbers stay roman.
+    `after` is what the item before counts (the letter "i" follows "h")."""
+    value = marker_value(marker)
+    if pattern == "as written" or value is None:
+        return marker
+    count = marker_count(value, LATIN, after)
+    if count and count[0] == "letter" and count[1] <= len(letters):
+        value = letters[count[1] - 1]
+    return pattern.format(value)

@@ -15,8 +15,8 @@ an expected result, a project name. The rules:
 2. anchors: every URL (compared without its language segment), document symbol (CDIP/26/7)
    and year (2021) of the source text appears in the other languages' text (error);
 3. script: no CJK characters are left in the text of a non-CJK language (error);
-4. inline enumerations: each text has as many "(i)", "(a)", "i)" markers in every language
-   (error);
+4. inline enumerations: each text has the same "(i)", "(a)", "i)" markers in every language,
+   read with each language's letters ("(ب)" is "(b)" in Arabic) (error);
 5. glossary: a term of glossary.yaml used in the source text is translated with its
    glossary form (warning).
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from babel import Locale
@@ -33,7 +34,8 @@ from .errors import Problem
 from .load import Location, SourceFile
 from .model import ParagraphBlock
 from .markup import footnote_ids
-from .text import bare_urls, contains_cjk
+from .numerals import LATIN, Count, marker_count
+from .text import bare_urls, cjk_characters, contains_cjk
 from .validate import ValidContent, paragraph_texts
 
 Localized = dict[str, str]
@@ -295,7 +297,7 @@ def _check_anchors(element: Element, first: str, others: list[str], terms: list[
 
 def cjk_left(text: str) -> str:
     """The CJK characters left in a text."""
-    return "".join(char for char in text if contains_cjk(char))
+    return cjk_characters(text)
 
 
 def _check_script(element: Element, non_cjk: list[str], problems: list[Problem]) -> None:
@@ -314,22 +316,49 @@ def _check_script(element: Element, non_cjk: list[str], problems: list[Problem])
 
 # --- rule 4: inline enumerations ------------------------------------------------------------
 
-_MARKER = re.compile(
-    r"(?<![A-Za-z0-9])[(（]\s*(?:[ivx]{1,5}|[a-z]|[一二三四五六七八九十]{1,3})\s*[)）]"
-    r"|(?<![A-Za-z0-9(（])(?:[ivx]{1,5}|[a-z])[)）]")
+_ROMAN = r"[ivx]{1,5}"
+_CHINESE = "[一二三四五六七八九十]{1,3}"
 
 
-def inline_markers(text: str) -> list[str]:
-    """The inline enumeration markers of a text, "(i)" "(a)" "i)" "（一）", as written."""
-    return [re.sub(r"\s", "", match.group()) for match in _MARKER.finditer(text)]
+# A letter or digit of an alphabet that writes words with spaces between them (Latin with its
+# accents, Greek, Cyrillic): before a parenthesis, it makes "State(s)", "2(a)" (a reference to
+# a recommendation's subparagraph) and "avancés)" words, not markers. Han characters and Arabic
+# are not in it: Chinese sets no space before "（一）", Arabic joins "و" (and) to "(ب)".
+_WORD = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_ARABIC = "\u0600-\u06ff"
+
+
+@lru_cache(maxsize=16)
+def _marker_pattern(letters: tuple[str, ...]) -> re.Pattern:
+    """Markers in a language numbering with `letters`: "(a)" "(i)" "（一）", and "a)" "i)"."""
+    labels = "|".join(re.escape(letter) for letter in sorted(letters, key=len, reverse=True))
+    value = f"(?:{_ROMAN}|{labels})"
+    return re.compile(rf"(?<![{_WORD}])[(（]\s*(?:{value}|{_CHINESE})\s*[)）]"
+                      rf"|(?<![{_WORD}{_ARABIC}(（]){value}[)）]")
+
+
+def inline_markers(text: str, letters: tuple[str, ...] = LATIN) -> list[str]:
+    """The inline enumeration markers of a text, "(i)" "(a)" "i)" "（一）", as written, in a
+    language whose subparagraph letters are `letters` (report.yaml, `numerals: letters`)."""
+    return [re.sub(r"\s", "", match.group())
+            for match in _marker_pattern(letters).finditer(text)]
+
+
+def marker_counts(markers: list[str], letters: tuple[str, ...] = LATIN) -> list[Count | None]:
+    """What each marker counts, so that "(a)", "a)" and "(أ)" compare equal."""
+    counts: list[Count | None] = []
+    for marker in markers:
+        value = marker.strip("()（）")
+        counts.append(marker_count(value, letters, counts[-1] if counts else None))
+    return counts
 
 
 def _check_enumerations(element: Element, first: str, others: list[str],
-                        problems: list[Problem]) -> None:
+                        letters: dict[str, tuple[str, ...]], problems: list[Problem]) -> None:
     for location, localized in element.parts:
-        expected = inline_markers(localized[first])
+        expected = inline_markers(localized[first], letters[first])
         for language in others:
-            markers = inline_markers(localized[language])
+            markers = inline_markers(localized[language], letters[language])
             if len(markers) != len(expected):
                 problems.append(element.source.problem(
                     location + (language,),
@@ -337,6 +366,15 @@ def _check_enumerations(element: Element, first: str, others: list[str],
                     f"marker{'s' if len(markers) != 1 else ''} ({' '.join(markers) or 'none'}), "
                     f"but {len(expected)} in the {first} text ({' '.join(expected) or 'none'})",
                     "an enumeration has the same items in every language"))
+            elif (marker_counts(markers, letters[language])
+                  != marker_counts(expected, letters[first])):
+                problems.append(element.source.problem(
+                    location + (language,),
+                    f"{element.label} ({language}): the inline enumeration markers "
+                    f"({' '.join(markers)}) do not count as those of the {first} text "
+                    f"({' '.join(expected)})",
+                    "the same items in the same order, each with its language's letter or "
+                    "number (report.yaml, numerals: letters)"))
 
 
 # --- rule 5: glossary -----------------------------------------------------------------------
@@ -390,11 +428,14 @@ def _says(text: str, form: str) -> bool:
 
 def _check_glossary(element: Element, terms: list[Term], glossary: SourceFile | None,
                     first: str, others: list[str], problems: list[Problem]) -> None:
+    # The terms each part's source text uses, found once for all the other languages.
+    used = [(location, terms_used(localized[first], terms, first))
+            for location, localized in element.parts]
     for language in others:
         translation = element.text(language)
         reported: set[str] = set()
-        for location, localized in element.parts:
-            for term in terms_used(localized[first], terms, first):
+        for location, found in used:
+            for term in found:
                 form = term.forms.get(language, "").strip()
                 # A name may also be kept as the source writes it: "WIPO" in a Chinese text.
                 accepted = (form, term.forms[first], *term.also.get(language, ()))
@@ -422,6 +463,7 @@ def check_parity(content: ValidContent) -> list[Problem]:
     non_cjk = [spec.code for spec in specs
                if Locale.parse(spec.locale).language not in CJK_LANGUAGES]
     terms = glossary_terms(content, first)
+    letters = {spec.code: spec.numerals.letters for spec in specs}
     problems: list[Problem] = []
     # Footnotes are numbered in the first declared language's reading order (resolve.py), so
     # their order is compared with that language, whichever is the source.
@@ -430,6 +472,6 @@ def check_parity(content: ValidContent) -> list[Problem]:
     for element in elements(content):
         _check_anchors(element, first, others, terms, problems)
         _check_script(element, non_cjk, problems)
-        _check_enumerations(element, first, others, problems)
+        _check_enumerations(element, first, others, letters, problems)
         _check_glossary(element, terms, content.loaded.glossary, first, others, problems)
     return problems

@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined,
                     select_autoescape)
 from jinja2.bccache import Bucket
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .errors import UsageError
 from .markup import render_blocks, render_inline
@@ -81,7 +81,7 @@ class _Renderer:
         self.rewrite_link = (_print_link(document.header.base_url) if medium == "print"
                              else None)
         self.reference_macros = reference_macros  # templates/_references.html, as a module
-        self.typesetter = typesetter(document.language(language))
+        self.typesetter = typesetter(document.language(language), medium)
 
     def reference(self, kind: str, value: str) -> str:
         """A cross-reference's words and links, from the theme's _references.html."""
@@ -118,6 +118,14 @@ class _Renderer:
         # no line may start with a call (nor with the punctuation that follows it).
         return Markup("\u2060") + call
 
+    def label_with_call(self, label: str, note: Footnote) -> Markup:
+        """A label of the template's (a column heading) ending with a note's call, which stays
+        on the line of the label's last character, as in the content's texts."""
+        html = str(escape(label) + self.footnote_call(note))
+        if self.medium == "screen":
+            html = _CALL_AFTER_CHARACTER.sub(_keep_call_with_character, html)
+        return Markup(html)
+
     def footnote_body(self, note: Footnote) -> Markup:
         return Markup(marks.to_html(render_inline(
             note.text[self.language], self._no_nested_footnote, self.reference,
@@ -151,12 +159,14 @@ class _Renderer:
         return self.typesetter.set(marks.plain(text[self.language]))
 
 
-def typesetter(language: LanguageSpec) -> Typesetter:
+def typesetter(language: LanguageSpec, medium: str = "screen") -> Typesetter:
     """The text rules a language declares (report.yaml), as the renderer applies them."""
     rules = language.typography
+    rtl = language.direction == "rtl"
     return Typesetter(tuple(rules.quotes),
                       tuple((mark, SPACES[space]) for mark, space in rules.space_before.items()),
-                      rules.han_latin_space, isolate_urls=language.direction == "rtl")
+                      rules.han_latin_space, isolate_urls=rtl,
+                      mark_number_ranges=rtl and medium == "print")
 
 
 # On screen a call is a 24 px box (an atomic inline): browsers break a line before such a box
@@ -282,6 +292,7 @@ def render_language(document: Document, language: str, medium: Medium, theme: Th
         tb=renderer.blocks,
         plain=renderer.plain,
         footnote_call=renderer.footnote_call,
+        label_with_call=renderer.label_with_call,
         footnote_body=renderer.footnote_body,
         long_date=lambda date: renderer.typesetter.set(format_date(date, "long",
                                                                    locale=spec.locale)),

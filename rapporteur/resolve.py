@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .model import DocumentHeader, LanguageSpec, ParagraphBlock, PrintOptions
-from .numerals import format_number, item_marker
+from .numerals import format_number, item_marker, marker_count, marker_value
 from .markup import footnote_ids
 from .references import body_references
 from .validate import ValidContent, paragraph_texts
@@ -181,9 +181,10 @@ class Document:
 
 def _label(number: int, languages: list[LanguageSpec], kind: str, pattern: str = "{}"
            ) -> Localized:
-    """`number` as each language writes a number of this `kind` ("section", "result")."""
-    return {language.code: pattern.format(format_number(number,
-                                                        getattr(language.numerals, kind)))
+    """`number` as each language writes a number of this `kind` ("section", "result"), in
+    `pattern`, or in the language's own section label ("I.", "أولا -") when that is None."""
+    return {language.code: (pattern or language.numerals.section_label).format(
+                format_number(number, getattr(language.numerals, kind)))
             for language in languages}
 
 
@@ -209,14 +210,17 @@ def resolve_document(content: ValidContent) -> Document:
                     footnote_number += 1
                     footnotes.append(Footnote(footnote_id, footnote_number,
                                               block.footnotes[footnote_id]))
-            items = [Item({language.code: item_marker(item.marker, language.numerals.item)
-                           for language in languages}, item.text, item.continued)
-                     for item in block.items]
+            items, after = [], None
+            for item in block.items:
+                items.append(Item({language.code: item_marker(
+                    item.marker, language.numerals.item, language.numerals.letters, after)
+                    for language in languages}, item.text, item.continued))
+                after = marker_count(marker_value(item.marker) or "", after=after)
             blocks.append(Paragraph(paragraph_number, block.paragraph, items, footnotes))
         label = None
         if section.content.is_numbered:
             section_number += 1
-            label = _label(section_number, languages, "section", "{}.")
+            label = _label(section_number, languages, "section", None)
         sections.append(Section(label, section.content.title,
                                 f"section-{section_number}" if label else
                                 section.source.path.stem.split("-", 1)[-1], blocks))

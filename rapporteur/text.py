@@ -24,6 +24,11 @@ def contains_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def cjk_characters(text: str) -> str:
+    """The CJK characters of a text, in order."""
+    return "".join(_CJK.findall(text))
+
+
 def join_wrapped_lines(text: str) -> str:
     """Join the lines an author wrapped: nothing between two CJK characters, a space otherwise.
 
@@ -95,14 +100,30 @@ class Typesetter:
     isolate_urls: bool = False
     """In right-to-left text an address is set left to right (`dir="ltr"` on its link): the
     bidi algorithm would otherwise move its "?" and "/" about."""
+    mark_number_ranges: bool = False
+    """In right-to-left print, a right-to-left mark (U+200F, invisible) before the dash of a
+    range of numbers ("2022-2026"). After Arabic text the bidi algorithm sets such a range right
+    to left, its first number at the right where the reader starts, as a browser shows it; but
+    WeasyPrint runs the algorithm on each line afresh, so a range that started a line, with no
+    Arabic before it, came out the other way round. The mark makes the dash right to left
+    wherever the line breaks. (The Arabic letter mark, U+061C, would do it too, but the Arabic
+    text face has no glyph for it and another font would be embedded for an invisible mark.)"""
 
     def set(self, text: str) -> str:
         """`text` with the language's spaces: before punctuation, between Han and Latin."""
+        if self.mark_number_ranges:
+            text = _NUMBER_RANGE.sub("\\1\u200f", text)
         if self.han_latin_space:
             text = space_han_and_latin(text)
         for mark, space in self.space_before:
             text = _space_before(mark).sub(space + mark, text)
         return text
+
+
+# A range standing as a word of its own (after a space, a parenthesis or an Arabic letter such as
+# the conjunction "و"), not a piece of an address or a file name ("Sep-30-2021.pdf").
+_NUMBER_RANGE = re.compile("(?:^|(?<=[\\s(\u0600-\u06ff]))(\\d+)"
+                           "(?=[-\u2013]\\d+(?![\\w/\u2013-]|\\.\\w))")
 
 
 @lru_cache(maxsize=64)

@@ -76,7 +76,10 @@ PARAGRAPH_STYLES = [
      '<w:sz w:val="17"/><w:szCs w:val="17"/>'),
     ("TableHeading", "Table Heading", "Normal", '<w:keepNext/><w:spacing w:after="0"/>'
      '<w:jc w:val="left"/>', '<w:b/><w:bCs/><w:sz w:val="20"/><w:szCs w:val="20"/>'),
-    ("TableLabel", "Table Label", "Normal", '<w:keepNext/><w:spacing w:after="88"/>'
+    # No keepNext here: in a table it keeps a row with the next row, and since every row has a
+    # label, LibreOffice moved the whole of Annex I's table off the title's page. Rows are kept
+    # whole by w:cantSplit instead.
+    ("TableLabel", "Table Label", "Normal", '<w:spacing w:after="88"/>'
      '<w:jc w:val="left"/>', '<w:b/><w:bCs/><w:sz w:val="20"/><w:szCs w:val="20"/>'),
     ("TableText", "Table Text", "Normal",
      '<w:spacing w:after="88" w:line="264" w:lineRule="auto"/><w:jc w:val="left"/>',

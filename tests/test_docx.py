@@ -205,6 +205,19 @@ def test_libreoffice_prints_the_99_footnotes(converted, docx, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_annex_i_starts_under_its_title(converted, docx, document, lang):
+    """The page with Annex I's title also holds the table's start, as the PDF's does: not a
+    title alone above an empty page (rows chained by "keep with next" moved the whole table)."""
+    path = converted[lang]
+    header = next(docx[lang].document.iter(f"{W}tr"))
+    column = letters(Docx.text(header.findall(f"{W}tc")[1].find(f"{W}p")))
+    title = letters(document.annex_i.title[lang])  # whole: its start is quoted in the body
+    pages = [letters(pdf_text(path, page)) for page in range(1, len(PdfReader(path).pages) + 1)]
+    title_page = next(page for page in pages if title in page)
+    assert column in title_page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_headings_are_in_the_converted_pdf_outline(converted, docx, lang):
     def titles(items):
         for item in items:

@@ -106,14 +106,19 @@ def test_a_link_to_a_device_in_the_content_folder_is_never_read_for_the_record(t
     assert tiny.build(formats=["html"]).up_to_date
 
 
-def test_a_chinese_only_edit_renders_only_the_chinese_pdf(cached):
-    cached.replace("body/01-opening.yaml", "第二段于 2021 年。", "第二段（已改）于 2021 年。")
+@pytest.mark.parametrize("language, other, old, new", [
+    ("zh", "en", "第二段于 2021 年。", "第二段（已改）于 2021 年。"),
+    ("en", "zh", "The second paragraph, in 2021.", "The second paragraph (edited), in 2021.")],
+    ids=["the source language", "a translation"])
+def test_a_one_language_edit_renders_only_that_languages_body(cached, language, other, old,
+                                                              new):
+    cached.replace("body/01-opening.yaml", old, new)
     result = cached.build()
-    assert rendered(result) == ["test-1-1.zh.pdf"]
-    assert parts(result) == ["test-1-1.zh.pdf (body)"]
+    assert rendered(result) == [f"test-1-1.{language}.pdf"]
+    assert parts(result) == [f"test-1-1.{language}.pdf (body)"]
     assert {path.name for path in result.written if path.parent == cached.output} == \
-        {"test-1-1.zh.pdf", "test-1-1.zh.html", "test-1-1.zh.docx"}
-    assert not [path for path in result.written if ".en." in path.name]
+        {f"test-1-1.{language}.pdf", f"test-1-1.{language}.html", f"test-1-1.{language}.docx"}
+    assert not [path for path in result.written if f".{other}." in path.name]
 
 
 def test_a_stylesheet_edit_renders_every_pdf(cached, tmp_path):

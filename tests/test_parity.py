@@ -14,7 +14,9 @@ from rapporteur.build import Project, check_report
 from rapporteur.errors import ContentError, Problem
 from rapporteur.load import load_content
 from rapporteur.parity import anchors, check_parity, inline_markers, terms_used, Term, words
+from rapporteur.resolve import resolve_document
 from rapporteur.validate import validate_content
+from test_languages import add_language_to_content
 
 OPENING = "body/01-opening.yaml"
 SECTION = "body/02-section.yaml"
@@ -183,6 +185,60 @@ def test_an_inline_enumeration_with_fewer_items_is_an_error(report):
 def test_parentheses_inside_words_are_no_markers():
     assert inline_markers("the Member State(s) concerned, Recommendation 2(a)") == []
     assert inline_markers("（一）甲 (b) 乙 c) 丙") == ["（一）", "(b)", "c)"]
+
+
+def test_a_word_before_a_closing_parenthesis_is_no_marker(report):
+    # "(pays les moins avancés)": the "s)" of an accented word is no item "s)".
+    report.replace(OPENING, "en: The second paragraph, in 2021.",
+                   "en: The second paragraph, in 2021, on the LDCs (pays les moins avancés).")
+    assert report.warnings() == []
+    assert inline_markers("les pays les moins avancés) et l’État(s)") == []
+
+
+# Arabic as UN documents print it: subparagraphs (أ), (ب), (ج) for (a), (b), (c).
+ARABIC = {"code": "ar", "locale": "ar", "direction": "rtl",
+          "numerals": {"section": ["أولا", "ثانيا"], "section_label": "{} -", "item": "({})",
+                       "letters": ["أ", "ب", "ج", "د", "هـ"]}}
+
+
+@pytest.fixture
+def arabic(report) -> Report:
+    """The tiny report with Arabic, whose second paragraph enumerates (a) and (b)."""
+    report.replace(OPENING, "zh: 第二段于 2021 年。", "zh: 第二段于 2021 年：(a)甲；(b)乙。")
+    report.replace(OPENING, "en: The second paragraph, in 2021.",
+                   "en: The second paragraph, in 2021, on (a) A and (b) B.")
+    add_language_to_content(report.content, ARABIC, "")
+    return report
+
+
+def test_arabic_letters_count_as_the_latin_ones(arabic):
+    arabic.replace(OPENING, "ar: The second paragraph, in 2021, on (a) A and (b) B.",
+                   "ar: الفقرة الثانية، في عام 2021، بشأن (أ) ألف و(ب) باء.")
+    assert arabic.warnings() == []
+
+
+@pytest.mark.parametrize("text, message", [
+    ("بشأن (أ) ألف و(ج) باء", "paragraph 2 (ar): the inline enumeration markers ((أ) (ج)) do "
+                               "not count as those of the zh text ((a) (b))"),
+    # Latin letters in Arabic text are not Arabic's subparagraph letters.
+    ("بشأن (a) ألف و(b) باء", "paragraph 2 (ar): 0 inline enumeration markers (none), but 2 "
+                               "in the zh text ((a) (b))")])
+def test_arabic_subparagraphs_with_other_letters_are_an_error(arabic, text, message):
+    arabic.replace(OPENING, "ar: The second paragraph, in 2021, on (a) A and (b) B.",
+                   f"ar: الفقرة الثانية، في عام 2021، {text}.")
+    problem = only(arabic.errors())
+    assert problem.message == message
+    assert problem.line == arabic.line_of(OPENING, text)
+
+
+def test_arabic_items_and_headings_take_the_languages_letters_and_label(arabic):
+    arabic.replace("body/02-section.yaml", "marker: (i)", "marker: (a)")
+    content = validate_content(load_content(arabic.content))
+    document = resolve_document(content)
+    section = next(section for section in document.sections if section.label)
+    assert section.label["ar"] == "أولا -" and section.label["en"] == "I."
+    items = [block.items for block in section.blocks if getattr(block, "items", None)][0]
+    assert [item.marker["ar"] for item in items][:2] == ["(أ)", "(ii)"]
 
 
 # --- 5. glossary ----------------------------------------------------------------------------

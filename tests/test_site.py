@@ -25,6 +25,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 AXE = Path(__file__).resolve().parent.parent / ".test-tools" / "node_modules" / "axe-core" \
     / "axe.min.js"
 EN, ZH = "cdip-28-2.en.html", "cdip-28-2.zh.html"
+# The six pages, in the report's order: each language's tag, its own name in the switcher, and
+# Mozambique as paragraph 24 and note 25 write it in that language (what search must find).
+LANGUAGES = {"zh": ("zh-Hans", "中文", "莫桑比克"), "en": ("en", "English", "Mozambique"),
+             "es": ("es", "español", "Mozambique"), "fr": ("fr", "français", "Mozambique"),
+             "ru": ("ru", "русский", "Мозамбике"), "ar": ("ar", "العربية", "موزامبيق")}
+CODES = list(LANGUAGES)
 PHONE, DESKTOP = {"width": 375, "height": 740}, {"width": 1280, "height": 900}
 
 
@@ -88,6 +94,10 @@ def phone(browser):
     page.context.close()
 
 
+def page_of(code: str) -> str:
+    return f"cdip-28-2.{code}.html"
+
+
 def in_view(page, selector: str) -> bool:
     return page.locator(selector).evaluate(
         "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
@@ -129,13 +139,17 @@ def test_the_landing_page_picks_the_browsers_language_without_trapping(browser, 
     page.context.close()
 
 
-def test_the_switcher_keeps_the_place(page, site):
-    page.goto(site + EN + "#para-27")
-    page.click("nav.languages a[hreflang=zh-Hans]")
-    page.wait_for_url("**/" + ZH + "#para-27")
-    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+@pytest.mark.parametrize("code", CODES)
+def test_the_switcher_keeps_the_place(page, site, code):
+    # Into each language from the one before it (into Chinese from Arabic): every page is left
+    # once and reached once, Arabic both ways.
+    tag, name, _ = LANGUAGES[code]
+    page.goto(site + page_of(CODES[CODES.index(code) - 1]) + "#para-27")
+    page.click(f"nav.languages a[hreflang={tag}]")
+    page.wait_for_url("**/" + page_of(code) + "#para-27")
+    assert page.locator("html").get_attribute("lang") == tag
     assert in_view(page, "#para-27")
-    assert page.locator("nav.languages [aria-current=page]").inner_text() == "中文"
+    assert page.locator("nav.languages [aria-current=page]").inner_text() == name
 
 
 def test_the_switcher_follows_the_section_in_view(page, site):
@@ -149,18 +163,21 @@ def test_the_switcher_follows_the_section_in_view(page, site):
     assert page.locator(".toc a[aria-current]").get_attribute("href") == "#" + section
 
 
-def test_a_footnote_round_trip_with_a_named_comfortable_call(page, site):
-    page.goto(site + EN)
+@pytest.mark.parametrize("code", CODES)
+def test_a_footnote_round_trip_with_a_named_comfortable_call(page, site, code):
+    mozambique = LANGUAGES[code][2]
+    page.goto(site + page_of(code))
     call = page.locator("#fnref-25")
-    assert call.get_attribute("aria-label") == "Note 25"
+    label = call.get_attribute("aria-label")  # "Note 25", in the page's language
+    assert label == "Note 25" if code == "en" else label.endswith("25") and label != "25"
     box = call.bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24
     call.hover()  # a preview of the note, before following the link
-    assert "Mozambique" in page.locator(".note-preview").inner_text()
+    assert mozambique in page.locator(".note-preview").inner_text()
     call.click()
     assert page.url.endswith("#fn-25")
     note = page.locator("#fn-25")
-    assert "Mozambique" in note.inner_text()
+    assert mozambique in note.inner_text()
     top = note.evaluate("e => e.getBoundingClientRect().top")
     assert 20 <= top < 200  # room above the note, not flush with the edge
     assert note.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
@@ -205,9 +222,11 @@ def test_a_contents_link_lands_on_its_section(page, site):
 
 
 def test_on_a_phone_the_contents_fold_and_nothing_scrolls_sideways(phone, site, tmp_path):
-    for name in ("index.html#languages", EN, ZH):
+    for name in ("index.html#languages", *map(page_of, CODES)):
         phone.goto(site + name)
+        # Right to left, what overflows goes off the left edge: the width says it either way.
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375, name
+        assert phone.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), name
     details = phone.locator("nav.toc details")
     assert details.get_attribute("open") is None
     phone.click("nav.toc summary")
@@ -220,23 +239,79 @@ def test_on_a_phone_the_contents_fold_and_nothing_scrolls_sideways(phone, site, 
     assert phone.errors == []
 
 
-def test_search_finds_the_paragraph_in_either_language(page, site):
-    page.goto(site + EN)
-    for word in ("Mozambique", "莫桑比克"):
-        page.fill("#search-box", word)
-        page_name = EN if word.isascii() else ZH
-        page.locator(f".search-results a[href$='{page_name}#para-24']").wait_for()
-        results = page.locator(".search-results a")
-        hrefs = results.evaluate_all("links => links.map(a => a.href)")
-        assert site + page_name + "#para-24" in hrefs, hrefs
-        # The page's own language first; the other versions that name Mozambique follow.
-        assert hrefs[0].startswith(site + page_name), hrefs
-        assert all(re.search(r"cdip-28-2\.\w+\.html#(para-24|fn-25)$", href) for href in hrefs)
-        assert page.locator(".search-status").inner_text() == f"Results: {len(hrefs)}"
+@pytest.mark.parametrize("code", CODES)
+def test_search_finds_the_paragraph_in_the_pages_language(page, site, code):
+    page_name, word = page_of(code), LANGUAGES[code][2]
+    page.goto(site + page_name)
+    page.fill("#search-box", word)
+    page.locator(f".search-results a[href$='{page_name}#para-24']").wait_for()
+    results = page.locator(".search-results a")
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    assert site + page_name + "#para-24" in hrefs, hrefs
+    # The page's own language first; the other versions that name Mozambique follow.
+    assert hrefs[0].startswith(site + page_name), hrefs
+    assert all(re.search(r"cdip-28-2\.\w+\.html#(para-24|fn-25)$", href) for href in hrefs)
+    status = page.locator(".search-status").inner_text()  # "Results: 6", localized
+    assert status == f"Results: {len(hrefs)}" if code == "en" else str(len(hrefs)) in status
     results.first.click()
     page.wait_for_load_state()
     assert in_view(page, "#" + page.url.split("#")[1])
     assert page.errors == []
+
+
+# A query in one form of a word finds another form: Pagefind stems each page's language with
+# its own stemmer (a plural, a case ending, the Arabic article and a plural ending).
+INFLECTED = [("fr", "digesteur", "digesteurs"), ("es", "digestor", "digestores"),
+             ("ru", "Мозамбик", "Мозамбике"), ("ar", "مشروع", "المشروعات")]
+
+
+@pytest.mark.parametrize("code, query, form", INFLECTED)
+def test_search_finds_another_form_of_the_word(page, site, code, query, form):
+    page.goto(site + page_of(code))
+    page.fill("#search-box", query)
+    page.locator(".search-results li").first.wait_for()
+    page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    found = page.locator(".search-results li").evaluate_all("""items => items.map(item => [
+        item.lang, Array.from(item.querySelectorAll("mark"),
+                              mark => mark.textContent.replace(/[^\\p{L}\\p{N}]+/gu, ""))])""")
+    own = [mark for lang, marks in found if lang == LANGUAGES[code][0] for mark in marks]
+    assert form in own, found
+    assert query not in own or len(set(own)) > 1, found
+    # No result stands on a letter of the query alone ("(d)" for "digesteur"): such matches
+    # come from the indexes that split a word they cannot stem into letters.
+    assert all(len(mark) > 1 for _, marks in found for mark in marks), found
+    assert page.errors == []
+
+
+def test_each_language_has_its_own_index_and_stemmer(output):
+    entry = json.loads((output / "site" / "pagefind" / "pagefind-entry.json").read_bytes())
+    languages = entry["languages"]
+    assert sorted(languages) == ["ar", "en", "es", "fr", "ru", "zh-hans"]
+    for code in ("ar", "en", "es", "fr", "ru"):
+        assert languages[code]["wasm"] == code, languages[code]  # the language's stemmer
+        assert (output / "site" / "pagefind" / f"wasm.{code}.pagefind").is_file()
+    # Chinese is split into words by the extended build, not stemmed.
+    assert languages["zh-hans"]["wasm"] is None
+    assert len({language["page_count"] for language in languages.values()}) == 1
+
+
+def test_the_arabic_page_is_mirrored(page, site):
+    """Right to left, the page's start is the right: the contents beside the text at the
+    right, paragraph numbers and note numbers at the right of their text, Annex I's
+    recommendation column at the right of its results."""
+    sides = """() => {
+        const centre = (selector) => { const box = document.querySelector(selector)
+            .getBoundingClientRect(); return box.left + box.width / 2; };
+        return [getComputedStyle(document.documentElement).direction,
+                centre("nav.toc") > centre("main"),
+                centre("#para-27 .para-number") > centre("#para-27 p"),
+                centre("#fn-25 .fn-back") > centre("#fn-25"),
+                centre("#rec-1 td.rec-text") > centre("#rec-1 td.rec-results")]; }"""
+    page.goto(site + page_of("ar"))
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate(sides) == ["rtl", True, True, True, True]
+    page.goto(site + EN)  # the same measures say the opposite left to right
+    assert page.evaluate(sides) == ["ltr", False, False, False, False]
 
 
 def test_from_file_the_site_opens_and_search_says_it_needs_a_server(browser, output):
@@ -271,8 +346,9 @@ def test_without_javascript_everything_but_search_works(browser, site):
     page.context.close()
 
 
-@pytest.mark.parametrize("name, viewport", [("index.html#languages", DESKTOP), (EN, DESKTOP),
-                                            (ZH, DESKTOP), (ZH, PHONE)])
+@pytest.mark.parametrize("name, viewport", [
+    ("index.html#languages", DESKTOP), *((page_of(code), DESKTOP) for code in CODES),
+    (ZH, PHONE), (page_of("ar"), PHONE)])
 def test_axe_finds_no_violation(browser, site, name, viewport):
     page = open_page(browser, viewport)
     page.goto(site + name)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import DESKTOP, EN, PHONE, ZH, open_page
+from test_site import CODES, DESKTOP, EN, PHONE, ZH, open_page, page_of
 from test_site import browser, page, phone  # noqa: F401 - the same Chromium fixtures
 
 TOOLS = Path(__file__).resolve().parent.parent / ".test-tools" / "node_modules"
@@ -139,11 +139,12 @@ def test_on_a_phone_annex_one_explains_its_asterisk(phone, site):
     (PHONE, {"is_mobile": True, "has_touch": True, "device_scale_factor": 2}), (DESKTOP, {})])
 def test_no_note_call_starts_a_line(browser, site, viewport, options):
     page = open_page(browser, viewport, **options)
-    for name in (EN, ZH):
+    for name in map(page_of, CODES):
         page.goto(site + name)
-        # A call starts a line when its middle stands left of the last character before it
-        # (its raised box may reach up into the line above, and its negative margins left of
-        # a narrow "l": neither its top nor its left edge says it).
+        # A call starts a line when its middle stands before the last character before it,
+        # left of it (right of it, right to left): its raised box may reach up into the line
+        # above, and its negative margins past a narrow "l": neither its top nor its edge
+        # says it.
         stranded = page.evaluate("""() => Array.from(document.querySelectorAll("main a.fn-call"))
           .filter((call) => {
             if (!call.getClientRects().length) return false;  // not shown at this width
@@ -160,8 +161,10 @@ def test_no_note_call_starts_a_line(browser, site, viewport, options):
             const range = document.createRange();
             range.setStart(before, end - 1);
             range.setEnd(before, end);
-            const box = call.getBoundingClientRect();
-            return (box.left + box.right) / 2 < range.getBoundingClientRect().left;
+            const box = call.getBoundingClientRect(), middle = (box.left + box.right) / 2;
+            const last = range.getBoundingClientRect();
+            return getComputedStyle(block).direction === "rtl" ? middle > last.right
+              : middle < last.left;
           }).map((call) => call.textContent)""")
         assert page.locator("main a.fn-call").count() == 99
         assert stranded == [], (name, viewport)
@@ -177,12 +180,15 @@ def test_titles_fit_search_results_and_the_heading_keeps_the_whole_title(page, s
     assert page.locator("main h1").count() + page.locator("header h1").count() == 1
 
 
+PAGES = ("index.html", *map(page_of, CODES))
+
+
 def test_html_validate_finds_nothing(real_build):
     site = real_build[0] / "site"
     # One line per problem ("file:line:col: error [rule] message"): the JSON formatter repeats
     # each page's source, more than Node writes to a pipe before it exits.
     checked = subprocess.run([str(HTML_VALIDATE), "--preset", "recommended", "--formatter",
-                              "text", *(str(site / name) for name in ("index.html", EN, ZH))],
+                              "text", *(str(site / name) for name in PAGES)],
                              capture_output=True, text=True)
     assert (checked.returncode, checked.stdout.splitlines()) == (0, []), checked.stderr
 
@@ -190,7 +196,7 @@ def test_html_validate_finds_nothing(real_build):
 def test_the_nu_checker_has_no_warning_either(real_build):
     site = real_build[0] / "site"
     checked = subprocess.run(["java", "-jar", str(VNU), "--format", "json",
-                              *(str(site / name) for name in ("index.html", EN, ZH))],
+                              *(str(site / name) for name in PAGES)],
                              capture_output=True, text=True)
     messages = json.loads(checked.stderr or checked.stdout)["messages"]
     assert [(Path(m.get("url", "")).name, m["type"], m["message"]) for m in messages] == []

@@ -177,11 +177,12 @@
   // Pagefind splits a query by the rules of the page's language: in Chinese, a Latin word may
   // come apart into single letters that match every "(a)". A result whose only matches are
   // single letters (an ideograph alone is a word, and Pagefind marks "莫" of "莫桑比克"), none
-  // of them a word of the query, is no result.
+  // of them a word of the query, is no result. A mark holds the punctuation around its letter
+  // ("(c)", "c)", "C,"): the letter alone is what matched.
   const letter = /^\p{L}$/u, ideograph = /^\p{Ideographic}$/u;
   function fragmentsOnly(data, words) {
     const marks = Array.from(data.excerpt.matchAll(/<mark>([^<]*)<\/mark>/g),
-                             (match) => match[1].trim().toLowerCase());
+                             (match) => match[1].replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase());
     return marks.length > 0 && marks.every((mark) =>
       letter.test(mark) && !ideograph.test(mark) && !words.includes(mark));
   }
