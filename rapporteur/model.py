@@ -444,7 +444,12 @@ class Project(Model):
 class ProjectGroup(Model):
     status: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
     title: Localized
-    projects: Annotated[list[Project], Field(min_length=1)]
+    # Empty in a new edition until its projects are listed (the year's approved projects):
+    # not shown in Annex II meanwhile.
+    projects: list[Project]
+    # The group `new-edition` moves this group's projects to: another group's status
+    # (versions/edition.py, docs/versions.md). Left out: they stay in this group.
+    next_edition: Annotated[str | None, Field(pattern=ID_PATTERN, max_length=80)] = None
 
 
 class ProjectsFile(Model):

@@ -251,7 +251,7 @@ def resolve_document(content: ValidContent) -> Document:
                                      [Project(project.id, project.title,
                                               cited.get(f"project-{project.id}", ()))
                                       for project in group.projects])
-                        for group in content.projects.groups])
+                        for group in content.projects.groups if group.projects])
     markers = content.report.end_markers
     return Document(languages, content.report.document, sections, annex_i, annex_ii,
                     markers.body, markers.document, citations=citations,

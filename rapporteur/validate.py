@@ -255,6 +255,15 @@ def _check_annex(loaded: LoadedContent, results: ResultsFile | None,
                 ("groups", index, "status"), f"status '{group.status}' appears twice",
                 "merge the two groups"))
         seen.add(group.status)
+        statuses = [other.status for other in projects.groups]  # type: ignore[union-attr]
+        if group.next_edition is not None and (group.next_edition == group.status
+                                               or group.next_edition not in statuses):
+            problems.append(projects_source.problem(
+                ("groups", index, "next_edition"),
+                f"'{group.next_edition}' is not another group's status",
+                f"write the status of the group this group's projects join in the next edition "
+                f"({', '.join(status for status in statuses if status != group.status)}); "
+                "without 'next_edition' they stay in this group"))
         for position, project in enumerate(group.projects):
             # A project has one status: the same name twice is counted twice in the annex.
             first = next((listed[key] for key in project.title.items() if key in listed), None)

@@ -8,24 +8,29 @@ before paragraph 24), run the commands as a user does, and read the files they w
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+from lxml import etree
 
 from conftest import REPO, THEME
 from rapporteur.build import Project, check_report, prepare_report
 from rapporteur.cli import main
 from rapporteur.errors import ContentError
+from rapporteur.outputs import BuildContext
+from rapporteur.outputs.docx import DocxOutput
 from rapporteur.outputs.html import HtmlOutput
 from rapporteur.resolve import Paragraph
 from rapporteur.translation.fingerprint import fingerprint
 from rapporteur.versions.compare import Version, compare
 from rapporteur.versions.corrigendum import corrigenda
 from rapporteur.versions.redline import RedlineContext, redline_document
-from rapporteur.versions.words import Segment, diff, tokens
+from rapporteur.words import Segment, diff, tokens
 
 OPENING = "body/00-opening.yaml"
 INTRODUCTION = "body/01-introduction.yaml"
@@ -178,6 +183,23 @@ def test_a_corrigendum_takes_the_headers_corr_issue(tmp_path: Path):
     assert '<p class="symbol">CDIP/28/2 Corr.1</p>' in html and "2022 年 4 月 25 日" in html
 
 
+def test_a_corrigendum_without_a_date_says_how_to_give_one(tmp_path: Path, capsys):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    _edit(after, OPENING, *ZH_PARAGRAPH)
+    assert _run(after, "corrigendum", "--from", str(before)) == 2
+    error = capsys.readouterr().err
+    assert "the corrigendum has no date: give it with --date YYYY-MM-DD" in error
+    assert "content/report.yaml" in error and "Traceback" not in error
+    assert not (after / "output").exists()
+    # With a date, twice: the same bytes, whatever the day it is written.
+    written = []
+    for _ in range(2):
+        assert _run(after, "corrigendum", "--from", str(before), "--date", "2022-04-20") == 0
+        written.append((after / "output" / "corrigendum" / "cdip-28-2-corr.zh.html").read_bytes())
+    assert written[0] == written[1] and "2022 年 4 月 20 日".encode() in written[0]
+
+
 def test_no_change_no_corrigendum(tmp_path: Path, capsys):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")
@@ -215,6 +237,117 @@ def test_the_redline_pdf_shows_the_marks(redline: Path):
     assert not (redline / "cdip-28-2.ar.redline.pdf").exists()  # only the languages asked
 
 
+# The Word redline: tracked changes ----------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _part(docx: bytes | Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(docx if isinstance(docx, Path) else io.BytesIO(docx)) as archive:
+        return etree.fromstring(archive.read(f"word/{name}.xml"))
+
+
+def _changes(docx: bytes | Path) -> dict[str, list[str]]:
+    """The texts of the w:ins and w:del of a document and its notes (paragraph marks not)."""
+    found: dict[str, list[str]] = {"ins": [], "del": []}
+    for name in ("document", "footnotes"):
+        for kind in found:
+            found[kind] += ["".join(change.itertext())
+                            for change in _part(docx, name).iter(W + kind)
+                            if change.getparent().tag != W + "rPr"]
+    return found
+
+
+def _settled(docx: bytes | Path, name: str, accept: bool) -> list[str]:
+    """A part's paragraphs' texts once every change is accepted (or rejected), done as Word
+    does it: the changes refused dropped, with the paragraphs whose mark they are; the others
+    kept as plain text."""
+    part = _part(docx, name)
+    drop, keep = ("del", "ins") if accept else ("ins", "del")
+    for paragraph in list(part.iter(W + "p")):
+        if paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None:
+            paragraph.getparent().remove(paragraph)
+    for change in list(part.iter(W + drop)):
+        change.getparent().remove(change)
+    for change in list(part.iter(W + keep)):
+        parent = change.getparent()
+        if parent.tag == W + "rPr":
+            parent.remove(change)
+            continue
+        index = parent.index(change)
+        for child in reversed(list(change)):
+            parent.insert(index, child)
+        parent.remove(change)
+    for deleted in part.iter(W + "delText"):
+        deleted.tag = W + "t"
+    texts = ["".join(node.text or "" for node in paragraph.iter(W + "t"))
+             for paragraph in part.iter(W + "p")]
+    return [text for text in texts if text]
+
+
+def _word(root: Path | None, languages: tuple[str, ...], document=None) -> dict[str, bytes]:
+    """The ordinary Word documents of a project's content (or of a document given)."""
+    if document is None:
+        document = prepare_report(Project(root / "content", THEME))[1]
+    rendered = BuildContext(document, THEME, languages).render(DocxOutput)
+    return {language: rendered[PurePosixPath(f"cdip-28-2.{language}.docx")]
+            for language in languages}
+
+
+def test_the_word_redline_tracks_what_the_html_marks(redline: Path):
+    for language in ("zh", "en", "fr"):
+        docx = redline / f"cdip-28-2.{language}.redline.docx"
+        html = (redline / f"cdip-28-2.{language}.redline.html").read_text(encoding="utf-8")
+        inserted, deleted = _marks(html)
+        changes = _changes(docx)
+        assert (changes["ins"], changes["del"]) == (inserted, deleted), language
+    zh = redline / "cdip-28-2.zh.redline.docx"
+    assert _changes(zh) == {"ins": ["的", "查阅"], "del": ["访问"]}
+    marks = [change for name in ("document", "footnotes") for kind in ("ins", "del")
+             for change in _part(zh, name).iter(W + kind)]
+    # Who and when: the document's author and date, not the machine's clock.
+    assert {(mark.get(W + "author"), mark.get(W + "date")) for mark in marks} == {
+        ("世界知识产权组织秘书处", "2022-03-15T00:00:00Z")}
+    ids = [mark.get(W + "id") for mark in marks] + [
+        mark.get(W + "id") for mark in _part(zh, "document").iter(W + "bookmarkStart")]
+    assert len(ids) == len(set(ids))
+    # Deleted text is w:delText (Word shows a w:t inside a w:del as kept text).
+    assert all(mark.find(f"{W}r/{W}t") is None for mark in marks if mark.tag == W + "del")
+    # The note's change is in the note, not at its call.
+    assert _changes((redline / "cdip-28-2.en.redline.docx")) == {
+        "ins": ["can be found"], "del": ["is available"]}
+    assert len(list(_part(zh, "footnotes").iter(W + "ins"))) == 1
+
+
+def test_accepting_every_change_gives_the_new_text_and_rejecting_them_the_old(
+        redline: Path, edited: Path):
+    new, old = _word(edited, ("zh", "en")), _word(REPO, ("zh", "en"))
+    for language in ("zh", "en"):
+        docx = redline / f"cdip-28-2.{language}.redline.docx"
+        for name in ("document", "footnotes"):
+            assert _settled(docx, name, accept=True) == _settled(new[language], name, True)
+            assert _settled(docx, name, accept=False) == _settled(old[language], name, True)
+    # Not a comparison of equals: the versions differ where the redline has changes.
+    assert _settled(new["zh"], "document", True) != _settled(old["zh"], "document", True)
+    assert _settled(new["en"], "footnotes", True) != _settled(old["en"], "footnotes", True)
+
+
+def test_libreoffice_opens_the_tracked_changes(redline: Path, tmp_path: Path):
+    docx = redline / "cdip-28-2.zh.redline.docx"
+    profile = tmp_path / "profile"
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "cdip-28-2.zh.redline.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr + result.stdout
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "3", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # LibreOffice shows the changes: the inserted 的 and both the old and new words of note 1.
+    assert "各部门的主要工作领域" in re.sub(r"\s+", "", text)
+    assert "可访问查阅" in re.sub(r"\s+", "", text)
+
+
 def test_a_paragraph_inserted_before_24_is_one_insertion_and_a_renumbering(tmp_path: Path):
     before = _project_copy(tmp_path / "before")
     after = _project_copy(tmp_path / "after")
@@ -233,6 +366,19 @@ def test_a_paragraph_inserted_before_24_is_one_insertion_and_a_renumbering(tmp_p
     assert _marks(html) == (["A new paragraph (en)."], [])
     assert len(re.findall(r'<del class="renumbered">', html)) == 66
     assert re.search(r'href="#para-25"[^>]*>25\.</a><del class="renumbered">24\.</del>', html)
+    # In Word: the new paragraph inserted with its number and paragraph mark; each former
+    # number deleted before the new one inserted.
+    word = RedlineContext(redline_document(comparison, deleted_notes=True), THEME,
+                          ("en",)).render(DocxOutput)[PurePosixPath("cdip-28-2.en.redline.docx")]
+    changes = _changes(word)
+    assert changes["ins"] == ["24.\tA new paragraph (en)."] + [f"{n}." for n in range(25, 91)]
+    assert changes["del"] == [f"{n}." for n in range(24, 90)]
+    body = _part(word, "document")
+    assert len(body.findall(f".//{W}pPr/{W}rPr/{W}ins")) == 1
+    plain = _word(after, ("en",))["en"]
+    assert _settled(word, "document", accept=True) == _settled(plain, "document", True)
+    assert _settled(word, "document", accept=False) == _settled(
+        _word(before, ("en",))["en"], "document", True)
     # In a corrigendum: the insertion located after paragraph 23, then the renumbering.
     listed = corrigenda(comparison, THEME)
     assert list(listed) == ["zh", "en", "es", "fr", "ru", "ar"]
@@ -261,6 +407,29 @@ def test_sentences_added_or_deleted_are_located(tmp_path: Path, old, new, senten
     assert instruction.place.paragraph == 2 and instruction.sentence == sentence
     assert (instruction.old, instruction.new) == (was, now)
     assert instruction.action == ("delete" if now is None else "replace")
+
+
+def test_russian_and_arabic_corrigenda_name_the_sentence(tmp_path: Path):
+    before = _project_copy(tmp_path / "before")
+    after = _project_copy(tmp_path / "after")
+    _edit(after, OPENING, "Такой подход упрощает представление",
+          "Такой подход облегчает представление")
+    _edit(after, OPENING, "ويتيح هذا النهج تبسيط عرض", "ويتيح هذا النهج تيسير عرض")
+    comparison = compare(_version(before, "before"), _version(after, "after"))
+    listed = corrigenda(comparison, THEME)
+    assert list(listed) == ["ru", "ar"]
+    for language in ("ru", "ar"):
+        [instruction] = listed[language]
+        assert (instruction.place.paragraph, instruction.sentence) == (2, 3), language
+    assert listed["ru"][0].old == ("Такой подход упрощает представление информации и "
+                                   "позволяет избежать дублирования.")
+    assert listed["ar"][0].new.startswith("ويتيح هذا النهج تيسير عرض المعلومات")
+    assert _run(after, "corrigendum", "--from", str(before), "--date", "2022-04-20") == 0
+    folder = after / "output" / "corrigendum"
+    ru = (folder / "cdip-28-2-corr.ru.html").read_text(encoding="utf-8")
+    ar = (folder / "cdip-28-2-corr.ar.html").read_text(encoding="utf-8")
+    assert re.findall(r'<p class="where">([^<]*)', ru) == ["Пункт 2, третье предложение"]
+    assert re.findall(r'<p class="where">([^<]*)', ar) == ["الفقرة 2، الجملة الثالثة"]
 
 
 def test_an_item_is_named_by_its_paragraph_and_marker(tmp_path: Path):
@@ -336,6 +505,24 @@ def test_a_deleted_footnote_is_struck_out_where_it_was_called(tmp_path: Path):
         " [1: The Medium-Term Strategic Plan for 2022-2026 is available at: "
         "https://www.wipo.int/meetings/en/doc_details.jsp?doc_id=541373]")
     assert re.search(r'</del><a href="https://www\.wipo\.int/[^"]*"><del>https://', html)
+    # In Word the note stays a note, deleted with its call; rejecting the changes restores it.
+    word = RedlineContext(redline_document(comparison, deleted_notes=True), THEME,
+                          ("en",)).render(DocxOutput)[PurePosixPath("cdip-28-2.en.redline.docx")]
+    calls = _part(word, "document").findall(f".//{W}del/{W}r/{W}footnoteReference")
+    assert len(calls) == 1
+    # Notes are identified in the order of their calls, as LibreOffice reads them: the
+    # deleted one first, although it is numbered after the others in the document.
+    assert [call.get(W + "id") for call in _part(word, "document").iter(W + "footnoteReference")
+            ] == [str(number) for number in range(1, 100)]
+    [note] = [note for note in _part(word, "footnotes").iter(W + "footnote")
+              if note.get(W + "id") == calls[0].get(W + "id")]
+    assert "".join(note.itertext()).strip().startswith("The Medium-Term Strategic Plan")
+    assert note.find(f".//{W}t") is None and note.find(f".//{W}footnoteRef/../..").tag == W + "del"
+    old_word = _word(before, ("en",))["en"]
+    for name in ("document", "footnotes"):
+        assert _settled(word, name, accept=False) == _settled(old_word, name, True)
+    assert _settled(word, "footnotes", accept=True) == _settled(
+        _word(after, ("en",))["en"], "footnotes", True)
     # The corrigendum deletes note 1 and renumbers the others (the annex's two included);
     # the call gone from paragraph 5 changes nothing a reader reads there.
     listed = corrigenda(comparison, THEME)["en"]
@@ -446,6 +633,40 @@ def test_a_new_edition_is_a_complete_project_with_its_translations_current(editi
     assert body.startswith("# Carried from CDIP/28/2 as the starting draft of CDIP/30/2")
 
 
+def test_a_new_edition_rolls_the_projects_forward_as_projects_yaml_says(edition: Path):
+    _, before, _ = prepare_report(Project(REPO / "content", THEME))
+    _, after, _ = prepare_report(Project(edition / "content", THEME))
+    old = {group.status: [project.id for project in group.projects]
+           for group in before.annex_ii.groups}
+    new = {group.status: [project.id for project in group.projects]
+           for group in after.annex_ii.groups}
+    # `next_edition: ongoing` on the approved group: its projects are under implementation
+    # next year; the group stays, empty, out of the annex until next year's are listed.
+    assert new == {"completed": old["completed"], "ongoing": old["ongoing"] + old["approved"]}
+    text = (edition / "content" / "data" / "projects.yaml").read_text(encoding="utf-8")
+    assert "    next_edition: ongoing\n" in text and text.endswith("    projects: []\n")
+    # The comment above a project moves with it.
+    assert ("      # The official English title (CDIP/26/4), in its sentence case.\n"
+            "      - id: statistics-impact-assessment\n") in text
+    # The years of the annex's and groups' titles move on, translations current with them.
+    titles = {group.status: group.title for group in after.annex_ii.groups}
+    assert titles["ongoing"]["en"] == ("Development Agenda projects still under "
+                                       "implementation as of December 2022")
+    assert after.annex_ii.title["ru"].endswith("по состоянию на 2022 г.")
+    assert "Development Agenda projects approved in 2022" in text
+
+
+def test_next_edition_naming_no_other_group_is_refused_with_its_line(tmp_path: Path, capsys):
+    source = _project_copy(tmp_path / "source")
+    _edit(source, "data/projects.yaml", "    next_edition: ongoing\n", "    next_edition: done\n")
+    assert _run(source, "check") == 1
+    error = capsys.readouterr().err
+    assert re.search(r"data/projects\.yaml:\d+:\d+: error: 'done' is not another group's "
+                     r"status", error)
+    assert "(completed, ongoing); without 'next_edition' they stay in this group" in error
+    assert "Traceback" not in error
+
+
 def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edition: Path,
                                                                             capsys):
     _edit(edition, OPENING, "for 2021. It is the Director General's twelfth annual report",
@@ -456,9 +677,14 @@ def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edit
     assert "88 of 89 paragraphs as they were" in capsys.readouterr().out
     html = (edition / "output" / "redline" / "cdip-30-2.en.redline.html").read_text(
         encoding="utf-8")
-    body = html.split("</header>", 1)[1]
+    body, annex_ii = html.split("</header>", 1)[1].split('id="annex-2"', 1)
     assert _marks(body) == (["2022", "thirteenth"], ["2021", "twelfth"])
     assert re.findall(r'class="para revision-changed" id="para-(\d+)"', html) == ["1"]
+    # In Annex II, what new-edition rolled forward: the title's year; the approved projects
+    # listed as ongoing, and their group, emptied, not shown.
+    assert _marks(annex_ii) == (["2022"], ["2021"])
+    assert re.findall(r'<h3 id="projects-([a-z]+)-title">[^<]*\((\d+)\)', annex_ii) == [
+        ("completed", "35"), ("ongoing", "11")]
     # The masthead's line of dates moved on by new-edition, marked too.
     assert '<p class="dates">Geneva, May 16 to 20, <del>2022</del><ins>2023</ins></p>' in html
 

@@ -423,8 +423,13 @@ def test_a_reference_keeps_or_gains_its_own_words_whichever_code_the_translator_
      "[-a-] {+A+} b c d e f g … n o p q r s [-t-] {+T+}"),
     ("第一句。第二句。", "第一句。第三句。", "第一句。第[-二-]{+三+}句。"),
     ("same words", "same  words", ""),
+    # A footnote call, a reference and an address changed are shown whole, never cut.
+    ("See[^note-1] and {rec:13}.", "See[^note-2] and {rec:14}.",
+     "See[-[^note-1]-] {+[^note-2]+} and [-{rec:13}-] {+{rec:14}+}."),
+    ("At https://www.wipo.int/a now.", "At https://www.wipo.int/b now.",
+     "At [-https://www.wipo.int/a-] {+https://www.wipo.int/b+} now."),
 ])
 def test_a_word_diff_shows_what_changed_with_a_few_words_around(old, new, expected):
-    from rapporteur.translation.worddiff import word_diff
+    from rapporteur.words import word_diff
 
     assert word_diff(old, new) == expected

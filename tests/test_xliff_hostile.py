@@ -403,16 +403,16 @@ _TEXTS = st.lists(st.one_of(st.text(st.characters(), max_size=8), _MARKUP),
 def test_any_text_the_loader_accepts_goes_through_the_yaml_writer(text):
     """(Through the XLIFF codes too: test_xliff's property, on the same alphabet.)"""
     from rapporteur.load import parse_yaml
-    from rapporteur.translation.yamledit import _dump, _round_trip, _styled
+    from rapporteur.translation.yamledit import _styled, dump, round_trip
 
     try:
         loaded = parse_yaml(Path("t.yaml"), ("text: " + _double_quoted(text) + "\n").encode())
     except ContentError:
         return  # refused by the loader: never exported
     assert loaded.data == {"text": text}
-    yaml, _ = _round_trip("text: x\n")
+    yaml, _ = round_trip("text: x\n")
     styled = _styled(yaml, text, block="\n" in text)
-    assert parse_yaml(Path("t.yaml"), _dump(yaml, {"text": styled}).encode()).data == \
+    assert parse_yaml(Path("t.yaml"), dump(yaml, {"text": styled}).encode()).data == \
         {"text": text}
 
 

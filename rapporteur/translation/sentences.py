@@ -1,8 +1,12 @@
 """Sentences: where the sentences of a text end, by rules for its language (as SRX has them).
 
 Translation memories match sentences: a paragraph cut into its sentences stays an exact match,
-sentence by sentence, when one word of it changes. The rules are a table, as SRX files are:
-for each script, what ends a sentence, and the abbreviations whose full stop does not.
+sentence by sentence, when one word of it changes; a corrigendum names the sentence it corrects.
+The rules are a table, as SRX files are: for each script (scripts.py), what ends a sentence, and
+the abbreviations whose full stop does not. A stop ends a sentence before the start of another:
+in Latin and Cyrillic text a capital or a digit; Arabic has no capitals, so there a full stop,
+"؟" or "!" before any Arabic letter (or digit) does. Latin rules hold in every language, whose
+texts quote Latin names and acronyms.
 Breaks fall only between codes and words (never inside a link, emphasis or a code), and a
 footnote call after a full stop belongs to the sentence it ends.
 """
@@ -16,10 +20,24 @@ from .inline import Piece, Text, markdown
 from .scripts import scripts
 
 _CLOSING = "\"'”’»)\\]」』）】"
+_OPENING = "\"'“‘«(\\[*_"
 _CALLS = r"(?:\[\^[a-z0-9][a-z0-9-]*\])*"
-# A full stop, question or exclamation mark, closing quotes and brackets, footnote calls.
-_LATIN_END = re.compile(rf"[.!?][{_CLOSING}]*{_CALLS}(?=\s+[\"'“‘«(\[*_]*[A-Z0-9À-ÖØ-Þ])")
-_CJK_END = re.compile(rf"[。！？][{_CLOSING}]*{_CALLS}")
+
+
+def _before(stops: str, starts: str) -> re.Pattern[str]:
+    """A stop, closing quotes and brackets and footnote calls, then spaces and what starts a
+    sentence (after its opening quotes or brackets)."""
+    return re.compile(rf"[{stops}][{_CLOSING}]*{_CALLS}(?=\s+[{_OPENING}]*[{starts}])")
+
+
+_LATIN_END = _before(".!?", "A-Z0-9À-ÖØ-Þ")
+# What ends a sentence in each script besides the Latin rule.
+RULES: dict[str, re.Pattern[str]] = {
+    "CYRILLIC": _before(".!?", "А-ЯЁЀ-Џ"),  # its capitals, as in Latin
+    # No case: any letter (not a diacritic, not the tatweel) or an Arabic-Indic digit.
+    "ARABIC": _before(".!؟۔", "\u0621-\u063a\u0641-\u064a\u0660-\u0669\u066e-\u06d3"),
+    "CJK": re.compile(rf"[。！？][{_CLOSING}]*{_CALLS}"),  # no space after it
+}
 # A line break ends a sentence before a blank line or a list item; a line of its own that
 # starts with "2017." (kept so that it is no list item) goes on the sentence before.
 _NEW_LINE = re.compile(r"(?=\n(?:\s*\n|\s*[-*+] ))")
@@ -29,23 +47,37 @@ ABBREVIATIONS = frozenset("""
     No Nos no nos Art Arts art arts para paras Para Paras e.g i.e etc.al cf Cf vs Mr Mrs Ms Dr
     Prof Vol vol p pp Rev Corr Add Fig Ch Sect Ref Inc Ltd Co St approx Jan Feb Mar Apr Jun Jul
     Aug Sep Sept Oct Nov Dec Amb H.E U.S U.K U.N
+    см См им Им долл проф акад
 """.split())
+# Russian "см. Резюме", "им. Ломоносова", "долл. США".
+# The Russian year's "г." ends many a sentence ("… за 2021 г. Это …") and starts many others
+# before a name ("В 2021 г. Академия …"): it ends none shorter than this many words.
+SHORT_ONLY = frozenset({"г", "гг"})
+SHORTEST = 5
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
 def sentence_ends(text: str, language: str) -> list[int]:
     """Where each sentence but the last ends: offsets into `text` (Markdown), in order."""
-    rules = [_LATIN_END, _NEW_LINE]
-    if "CJK" in scripts(language):
-        rules.append(_CJK_END)
-    ends = set()
+    rules = [_LATIN_END, _NEW_LINE] + [RULES[script] for script in scripts(language)
+                                       if script in RULES]
+    ends: dict[int, bool] = {}  # each end, and whether it is a year's "г."
     for rule in rules:
         for match in rule.finditer(text):
             stop = match.group().find(".") if match.group()[:1] == "." else -1
-            if stop == 0 and _abbreviation(text[:match.start() + 1]):
+            before = text[:match.start() + 1]
+            if stop == 0 and _abbreviation(before):
                 continue
-            ends.add(match.end())
-    return sorted(end for end in ends if 0 < end < len(text.rstrip()))
+            found = _WORD_BEFORE.search(before) if stop == 0 else None
+            ends[match.end()] = ends.get(match.end(), True) and bool(
+                found and found.group(1) in SHORT_ONLY)
+    kept, start = [], 0
+    for end in sorted(ends):
+        if 0 < end < len(text.rstrip()) and not (
+                ends[end] and len(text[start:end].split()) < SHORTEST):
+            kept.append(end)
+            start = end
+    return kept
 
 
 def _abbreviation(before: str) -> bool:

@@ -50,17 +50,17 @@ def _yaml(layout: dict[str, int]) -> YAML:
     return yaml
 
 
-def _round_trip(text: str) -> tuple[YAML, object] | None:
+def round_trip(text: str) -> tuple[YAML, object] | None:
     """A YAML writer that gives `text` back byte for byte, and the data it read, if any."""
     for layout in _LAYOUTS:
         yaml = _yaml(layout)
         data = yaml.load(text)
-        if _dump(yaml, data) == text:
+        if dump(yaml, data) == text:
             return yaml, data
     return None
 
 
-def _dump(yaml: YAML, data) -> str:
+def dump(yaml: YAML, data) -> str:
     stream = io.StringIO()
     yaml.dump(data, stream)
     return stream.getvalue()
@@ -96,7 +96,7 @@ def _styled(yaml: YAML, text: str, block: bool) -> str:
 
 def _reads_back(yaml: YAML, value: str, text: str) -> bool:
     try:
-        return parse_yaml(Path("text.yaml"), _dump(yaml, {"text": value}).encode()).data == \
+        return parse_yaml(Path("text.yaml"), dump(yaml, {"text": value}).encode()).data == \
             {"text": text}
     except ContentError:
         return False
@@ -156,7 +156,7 @@ def _rewrite(path: Path, text: str, edits: list[Edit], languages: Languages) -> 
                        "save it with one kind of line end (your editor's 'line endings' "
                        "setting), then run the command again")
     final_newline = text.endswith("\n")  # ruamel.yaml always ends with one
-    found = _round_trip(text if final_newline else text + "\n")
+    found = round_trip(text if final_newline else text + "\n")
     if found is None:
         raise _Refused("this file cannot be rewritten without changing its layout",
                        "indent mappings by 2 and lists by 2 under their key ('  - ') or level "
@@ -167,7 +167,7 @@ def _rewrite(path: Path, text: str, edits: list[Edit], languages: Languages) -> 
         if edit.text is not None:
             _set_text(yaml, unit, edit.language, edit.text, languages.source)
         _set_stamp(yaml, unit, edit.language, edit.stamp, list(languages.all))
-    new = _dump(yaml, data)
+    new = dump(yaml, data)
     if not final_newline:
         new = new.removesuffix("\n")
     _check_reads_back(path, new, edits)

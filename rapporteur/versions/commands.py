@@ -130,7 +130,7 @@ def register(commands) -> None:
                              help="its suffix (default: the header's Corr. issue, else Corr.)")
     corrigendum.add_argument("--date", type=_date, default=None,
                              help="its date, YYYY-MM-DD (default: the header's Corr. issue "
-                                  "date, else today)")
+                                  "date; one of them is needed)")
     corrigendum.set_defaults(run=corrigendum_command)
     edition = commands.add_parser(
         "new-edition", help="start next year's edition as a new project from this one")

@@ -25,7 +25,7 @@ from typing import Any, Iterator, Literal
 from ..resolve import (Document, Footnote, Heading, Item, Paragraph, Project,
                        RecommendationRow)
 from ..validate import ValidContent
-from .words import Segment, diff, tokens
+from ..words import Segment, diff, tokens
 
 Localized = dict[str, str]
 Status = Literal["unchanged", "changed", "inserted", "deleted"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Literal
 
+from ..errors import UsageError
 from ..model import Issue
 from ..outputs import BuildContext
 from ..outputs.base import symbol_slug
@@ -31,8 +32,8 @@ from ..render import Theme, reading_text
 from ..resolve import Document
 from ..text import is_cjk
 from ..translation.sentences import sentence_ends
+from ..words import diff, tokens
 from .compare import Change, Comparison, Place
-from .words import diff, tokens
 
 # What a corrigendum does not list: the masthead's symbol, date and starred note are the
 # issue's own, and change with every issue.
@@ -229,13 +230,20 @@ def _continues(last: Change, change: Change) -> bool:
 
 def corrigendum_document(comparison: Comparison, languages: tuple[str, ...],
                          suffix: str | None, date: dt.date | None) -> Document:
-    """The new version's document as the corrigendum's masthead shows it: "CDIP/28/2 Corr."."""
+    """The new version's document as the corrigendum's masthead shows it: "CDIP/28/2 Corr.".
+
+    Its date is `--date`'s, else the header's Corr. issue's; never the clock's, so that the
+    same versions give the same files whenever they are written."""
     new = comparison.new.document
     issue = new.header.issue
     if issue and issue.kind == "Corr.":
         suffix, date = suffix or issue.suffix, date or issue.date
-    issue = Issue(suffix=suffix or "Corr.", date=date or dt.date.today(),
-                  languages=list(languages))
+    if date is None:
+        raise UsageError(
+            "the corrigendum has no date: give it with --date YYYY-MM-DD, or say it in the "
+            "report's header (content/report.yaml, under 'document:': 'issue:' with "
+            "'suffix: Corr.' and 'date: YYYY-MM-DD')")
+    issue = Issue(suffix=suffix or "Corr.", date=date, languages=list(languages))
     return replace(new, header=new.header.model_copy(update={"issue": issue}))
 
 

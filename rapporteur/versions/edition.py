@@ -25,6 +25,7 @@ from ..load import SourceFile, load_content
 from ..model import STAMP_KEY
 from ..outputs.base import symbol_slug
 from ..translation.fingerprint import fingerprint
+from ..translation.yamledit import dump, round_trip
 
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-]{0,39}$")
 
@@ -56,6 +57,9 @@ def new_edition(project: Project, root: Path, target: Path, symbol: str, year: i
         content = staging / project.content.name
         loaded = load_content(content)
         _advance_header(loaded.report, symbol, date, date.year - old_date.year)
+        if loaded.projects is not None:
+            _roll_projects(loaded.projects, loaded.report.data["source"],
+                           date.year - old_date.year)
         note = (f"# Carried from {old_symbol} as the starting draft of {symbol} (the report "
                 f"on {year}):\n# review every text; `rapporteur redline --from {baseline}` "
                 "shows what has been edited since.\n")
@@ -82,23 +86,8 @@ def _advance_header(report: SourceFile, symbol: str, date: dt.date, years: int) 
     header = report.data["document"]
     _set_scalar(lines, report, ("document", "symbol"), symbol)
     _set_scalar(lines, report, ("document", "date"), date.isoformat())
-    dates = header["dates_and_place"]
-    source = report.data["source"]
-    old_source = dates[source]
-    for code in [code for code in dates if code != STAMP_KEY]:
-        _advance_years(lines, report, ("document", "dates_and_place", code), years)
-    new_source = _years_on(old_source, years)
-    stamps = dates.get(STAMP_KEY) or {}
-    if stamps and new_source != old_source:
-        # A translation made from the old text is made from the new one too: the years moved
-        # alike in both. One made from an older text stays as stale as it was.
-        kept = {code: fingerprint(new_source) if stamp == fingerprint(old_source) else stamp
-                for code, stamp in stamps.items()}
-        line, column = report.position(("document", "dates_and_place", STAMP_KEY))
-        text = lines[line - 1]
-        start = text.index("{", column - 1)
-        lines[line - 1] = text[:start] + "{" + ", ".join(
-            f"{code}: {stamp}" for code, stamp in kept.items()) + "}"
+    _advance_text(lines, report, ("document", "dates_and_place"), report.data["source"],
+                  years)
     if "issue" in header:  # a new edition is no revision nor corrigendum of the old one
         line, _ = report.position(("document", "issue"))
         indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
@@ -108,6 +97,34 @@ def _advance_header(report: SourceFile, symbol: str, date: dt.date, years: int) 
             end += 1
         del lines[line - 1:end]
     Path(report.path).write_bytes("\n".join(lines).encode("utf-8"))
+
+
+def _advance_text(lines: list[str], file: SourceFile, location: tuple, source: str,
+                  years: int) -> None:
+    """The years of a text moved on in every language, and its stamps with them."""
+    texts = file.data
+    for part in location:
+        texts = texts[part]
+    old_source = texts[source]
+    for code in [code for code in texts if code != STAMP_KEY]:
+        _advance_years(lines, file, (*location, code), years)
+    new_source = _years_on(old_source, years)
+    stamps = texts.get(STAMP_KEY) or {}
+    if stamps and new_source != old_source:
+        # A translation made from the old text is made from the new one too: the years moved
+        # alike in both. One made from an older text stays as stale as it was.
+        kept = {code: fingerprint(new_source) if stamp == fingerprint(old_source) else stamp
+                for code, stamp in stamps.items()}
+        line, column = file.position((*location, STAMP_KEY))
+        text = lines[line - 1]
+        start = text.index("{", column - 1)
+        # Quoted as the loader needs a stamp of digits alone ('12031252') to stay a string.
+        lines[line - 1] = text[:start] + "{" + ", ".join(
+            f"{code}: {_stamp(stamp)}" for code, stamp in kept.items()) + "}"
+
+
+def _stamp(stamp: str) -> str:
+    return f"'{stamp}'" if not re.search(r"[a-z]", stamp) else stamp
 
 
 def _set_scalar(lines: list[str], report: SourceFile, location: tuple, value: str) -> None:
@@ -136,3 +153,47 @@ def _advance_years(lines: list[str], report: SourceFile, location: tuple, years:
             len(lines[below]) - len(lines[below].lstrip()) > indent:
         lines[below] = _years_on(lines[below], years)
         below += 1
+
+
+def _roll_projects(projects: SourceFile, source: str, years: int) -> None:
+    """Annex II for the next year: each group's projects moved to the group its
+    `next_edition` names, and the years of the annex's and groups' titles ("approved in 2021",
+    "as of December 2021") moved on. Projects are moved, never left out: the carried texts
+    cite them, and the annex lists the completed ones of every year."""
+    lines = projects.raw.decode("utf-8").split("\n")
+    _advance_text(lines, projects, ("title",), source, years)
+    for index, _ in enumerate(projects.data["groups"]):
+        _advance_text(lines, projects, ("groups", index, "title"), source, years)
+    text = "\n".join(lines)
+    rules = {group["status"]: group.get("next_edition") for group in projects.data["groups"]}
+    if any(rules.values()):
+        # Moving list items between groups: ruamel.yaml keeps their layout, quotes and
+        # comments, and refuses a file it would not give back unchanged.
+        found = round_trip(text)
+        if found is None:
+            raise UsageError(f"{projects.path}: its projects cannot be moved without changing "
+                             "its layout; indent lists by 2 under their key, as the other "
+                             "content files do, or take out 'next_edition'")
+        yaml, data = found
+        groups = {group["status"]: group for group in data["groups"]}
+        for status, rule in rules.items():
+            if not rule:
+                continue
+            group, listed = groups[status], groups[status]["projects"]
+            # A comment above the first project is kept with the key "projects:"; it goes
+            # with the project.
+            above = group.ca.items.pop("projects", None)
+            if listed:
+                target = groups[rule]["projects"]
+                target.extend(listed)
+                if above and above[3]:
+                    column = above[3][0].column
+                    target.yaml_set_comment_before_after_key(
+                        len(target) - len(listed), before="\n".join(
+                            token.value.strip().removeprefix("#").strip()
+                            for token in above[3]), indent=column)
+            del listed[:]
+            listed.ca.comment = None  # ruamel.yaml keeps that comment here too
+            listed.fa.set_flow_style()  # "projects: []", to fill in
+        text = dump(yaml, data)
+    Path(projects.path).write_bytes(text.encode("utf-8"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .words import Segment
+from ..words import Segment
 
 INS_OPEN, INS_CLOSE, DEL_OPEN, DEL_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
 MARKS = INS_OPEN + INS_CLOSE + DEL_OPEN + DEL_CLOSE
@@ -26,6 +26,21 @@ def marked(segments: tuple[Segment, ...]) -> str:
         INS_OPEN + segment.text + INS_CLOSE if segment.op == "insert" else
         DEL_OPEN + segment.text + DEL_CLOSE if segment.op == "delete" else segment.text
         for segment in segments)
+
+
+def like(label: str, text: str) -> str:
+    """A text's label (a paragraph's number, an item's marker) inserted or deleted with the
+    text when the text is inserted or deleted whole, else as it is."""
+    for start, end in ((INS_OPEN, INS_CLOSE), (DEL_OPEN, DEL_CLOSE)):
+        if (text.startswith(start) and text.endswith(end)
+                and sum(text.count(mark) for mark in MARKS) == 2):
+            return start + label + end
+    return label
+
+
+def renumbered(old: str, new: str) -> str:
+    """A former number deleted and the new one inserted, as a renumbering reads in Word."""
+    return DEL_OPEN + old + DEL_CLOSE + INS_OPEN + new + INS_CLOSE
 
 
 def has_marks(text: str) -> bool:

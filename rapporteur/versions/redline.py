@@ -5,7 +5,9 @@ and the deleted paragraphs put back where they stood, rendered by the ordinary o
 for the screen, the PDF for print) through the ordinary templates: insertions in bold, deletions
 struck out (report.css), a bar beside each changed paragraph, and a renumbered paragraph's
 former number struck out beside its new one. Only the file names and a line above the
-masthead say that it is a redline.
+masthead say that it is a redline. The Word output writes the same marked document as a .docx
+whose changes are Word's tracked changes (outputs/docx/revisions.py), which an editor accepts or
+rejects one by one; there a deleted footnote stays a footnote, deleted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from ..outputs import BuildContext
 from ..outputs.base import symbol_slug
 from ..outputs.cache import RenderCache
+from ..outputs.docx import DocxOutput
 from ..outputs.html import HtmlOutput
 from ..outputs.jobs import JobRunner
 from ..outputs.pdf import PdfOutput
@@ -26,16 +29,20 @@ from ..resolve import (AnnexI, AnnexII, Document, Heading, Item, LinkedResult, P
                        Project, ProjectGroup)
 from . import marks
 from .compare import MASTHEAD_FIELDS, Comparison, section_files
-from .words import Segment
+from ..words import Segment
 
 Localized = dict[str, str]
 _FOOTNOTE_CALL = re.compile(r"\[\^([a-z0-9][a-z0-9-]*)\]")
 _PROJECT = re.compile(r"\{project:\s*([a-z0-9][a-z0-9-]*)[^{}\n]*\}")
 
 
-def redline_document(comparison: Comparison) -> Document:
+def redline_document(comparison: Comparison, deleted_notes: bool = False) -> Document:
+    """The new version with its changes marked. A deleted footnote is struck out in brackets
+    where it was called ("[17: …]"), the new version having no number for it; with
+    `deleted_notes` (the Word redline, whose footnotes are tracked changes too) it stays a
+    footnote of its own, its call and its text deleted."""
     new = comparison.new.document
-    marker = _Marker(comparison)
+    marker = _Marker(comparison, deleted_notes)
     header = new.header.model_copy(update={
         name: marker.text(f"masthead:{name}", getattr(new.header, name))
         for name in MASTHEAD_FIELDS})
@@ -65,11 +72,19 @@ def redline_document(comparison: Comparison) -> Document:
 @dataclass
 class _Marker:
     comparison: Comparison
+    deleted_notes: bool = False
 
     def __post_init__(self) -> None:
         new = self.comparison.new.document
         self.notes = {note.id for note in new.footnotes}
         self.old_notes = {note.id: note for note in self.comparison.old.document.footnotes}
+        # Deleted notes kept as notes take numbers after the new version's, so that no two
+        # notes share one (Word numbers the notes it shows by itself).
+        last = max((note.number for note in new.footnotes), default=0)
+        self.gone_notes = {note.id: replace(note, number=last + index)
+                           for index, note in enumerate(
+                               (note for note in self.old_notes.values()
+                                if note.id not in self.notes), 1)}
         self.projects = {project.id for group in new.annex_ii.groups
                          for project in group.projects}
         self.languages = [language.code for language in new.languages]
@@ -100,7 +115,7 @@ class _Marker:
         return tuple(kept)
 
     def _gone_note(self, call: re.Match, language: str) -> str:
-        if call.group(1) in self.notes:
+        if call.group(1) in self.notes or self.deleted_notes:
             return call.group()
         note = self.old_notes[call.group(1)]
         return f" [{note.number}: {note.text[language]}]"
@@ -125,6 +140,11 @@ class _Marker:
         notes = [] if deleted else [
             replace(note, text=self.text(f"footnote:{note.id}", note.text))
             for note in block.footnotes]
+        if self.deleted_notes:
+            was = block if deleted else self.old_paragraphs.get(change.old_number)  # type: ignore
+            notes += [replace(self.gone_notes[note.id],
+                              text=self.text(f"footnote:{note.id}", note.text))
+                      for note in (was.footnotes if was else []) if note.id in self.gone_notes]
         touched = [other for other in self.comparison.changes
                    if other.key.startswith(key + ".") or (other.key.startswith("footnote:")
                    and any(other.key == f"footnote:{note.id}" for note in block.footnotes))]
@@ -181,6 +201,8 @@ class _Marker:
                     projects.append(Project(project.id,
                                             self.text(f"project:{project_id}", project.title),
                                             project.cited_in))
+            if not projects:  # a group emptied, its projects moved (new-edition): not shown
+                continue
             groups.append(ProjectGroup(group.status, self.text(f"group:{status}", group.title),
                                        projects))
         return AnnexII(self.text("annex-2:title", annex.title), groups)
@@ -202,8 +224,8 @@ class RedlineContext(BuildContext):
 def write_redline(comparison: Comparison, theme: Theme, output: Path,
                   languages: tuple[str, ...], cache: Path | None, content: Path | None = None,
                   owned: tuple[Path, ...] = ()) -> list[Path]:
-    """The redline's HTML pages (with their assets) and PDFs in `output`, written at once;
-    earlier files in the `owned` folders are removed."""
+    """The redline's HTML pages (with their assets), PDFs and Word documents in `output`,
+    written at once; earlier files in the `owned` folders are removed."""
     context = RedlineContext(redline_document(comparison), theme, languages, content=content)
     context.since = comparison.old.label
     files: dict[Path, bytes] = {}
@@ -218,5 +240,10 @@ def write_redline(comparison: Comparison, theme: Theme, output: Path,
         runner.start(jobs)
         results = runner.finish()
     files.update({path: results[path].data for path in jobs})
+    # The Word redline: the same comparison as tracked changes (outputs/docx/revisions.py).
+    word = RedlineContext(redline_document(comparison, deleted_notes=True), theme, languages,
+                          content=content)
+    files.update({output / relative: data
+                  for relative, data in word.render(DocxOutput).items()})
     write_outputs(files, owned)
     return sorted(files)

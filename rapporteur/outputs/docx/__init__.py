@@ -19,6 +19,7 @@ from .body import Body, PageSection
 from .notes import footnotes_part
 from .ooxml import Relationships, root, serialise, w
 from .package import core_properties, package, reference_parts
+from .revisions import Revisions, track_changes
 from .runs import Inline, word_language
 
 REFERENCE = "reference.docx"
@@ -72,15 +73,22 @@ def word_document(context: BuildContext, language: str, reference: dict[str, byt
     sections = tuple(PageSection(header_rids[index + 1], header_rids[0], restart=index > 0)
                      for index in range(3))
 
-    parts["word/document.xml"] = serialise(root("document", body.build(sections)))
+    header = document.header
+    author = (header.author[language] if header.author
+              else translations.gettext("WIPO Secretariat"))
+    text = root("document", body.build(sections))
     notes = footnotes_part(inline.called, inline.for_part(notes_rels), spec.direction == "rtl")
+    # A redline's marks (versions/redline.py) as tracked changes, by the document's author
+    # on its date; a report has none.
+    revisions = Revisions(inline.typesetter.set(author), f"{document.date.isoformat()}T00:00:00Z",
+                          first_id=body.bookmarks + 1)
+    for part in (text, notes):
+        track_changes(part, revisions)
+    parts["word/document.xml"] = serialise(text)
     parts["word/footnotes.xml"] = serialise(notes)
     parts["word/numbering.xml"] = serialise(_numbering(len(body.project_lists)))
     tag, _ = word_language(spec.locale)
     parts["word/settings.xml"] = serialise(_settings(tag))
-    header = document.header
-    author = (header.author[language] if header.author
-              else translations.gettext("WIPO Secretariat"))
     parts["docProps/core.xml"] = core_properties(
         title=f"{header.symbol} – {inline.typesetter.set(header.title[language])}",
         subject=inline.typesetter.set(header.committee[language]),

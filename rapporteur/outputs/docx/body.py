@@ -16,6 +16,7 @@ from typing import Callable
 from lxml import etree
 
 from ...resolve import Document, Footnote, Paragraph, Section
+from ...versions import marks
 from .ooxml import qn, text, w
 from .runs import Inline, bookmark
 from .tables import annex_i_table
@@ -49,7 +50,7 @@ class Body:
         self.long_date = long_date
         self.rtl = document.language(language).direction == "rtl"
         self.project_lists: list[int] = []  # Annex II: a numbering instance per group
-        self._bookmarks = 0
+        self.bookmarks = 0
 
     # -- paragraphs -----------------------------------------------------------------------
 
@@ -78,8 +79,8 @@ class Body:
         return [self.paragraph("CitedIn", self.inline.theme_runs(self._cited_in(paragraphs)))]
 
     def bookmarked(self, anchor: str, runs: list[etree._Element]) -> list[etree._Element]:
-        self._bookmarks += 1
-        start, end = bookmark(anchor, self._bookmarks)
+        self.bookmarks += 1
+        start, end = bookmark(anchor, self.bookmarks)
         return [start, *runs, end]
 
     # -- the document -----------------------------------------------------------------------
@@ -146,12 +147,15 @@ class Body:
         """A paragraph with its number as text: the document's number, which cross-references
         and other languages cite, and which no edit in Word may change (a Word list would
         renumber when a paragraph is added)."""
-        number = self.inline.run(f"{paragraph.number}.\t")
+        label = f"{paragraph.number}."
+        if paragraph.former_number:  # in a redline (versions/redline.py)
+            label = marks.renumbered(f"{paragraph.former_number}.", label)
+        number = self.inline.run(marks.like(label + "\t", paragraph.text[self.lang]))
         out = [self.paragraph("NumberedParagraph", self.bookmarked(
             f"para-{paragraph.number}", [number, *self.text(paragraph.text)]))]
         for item in paragraph.items:
-            out.append(self.paragraph("Item", [self.inline.run(item.marker[self.lang] + "\t"),
-                                               *self.text(item.text)]))
+            marker = marks.like(item.marker[self.lang] + "\t", item.text[self.lang])
+            out.append(self.paragraph("Item", [self.inline.run(marker), *self.text(item.text)]))
             out += [self.paragraph("ItemContinued", self.text(more)) for more in item.continued]
         return out
 

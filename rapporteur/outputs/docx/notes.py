@@ -22,13 +22,15 @@ def footnotes_part(notes: list[Footnote], inline: Inline, rtl: bool) -> etree._E
         properties = w("pPr", w("bidi") if rtl else None, w("spacing", after=0))
         separators.append(w("footnote", w("p", properties, w("r", w(kind))),
                             type=kind, id=number))
-    return root("footnotes", *separators, *(_note(note, inline, rtl) for note in notes))
+    return root("footnotes", *separators, *(_note(note, number, inline, rtl)
+                                            for number, note in enumerate(notes, 1)))
 
 
-def _note(note: Footnote, inline: Inline, rtl: bool) -> etree._Element:
+def _note(note: Footnote, number: int, inline: Inline, rtl: bool) -> etree._Element:
+    """The note `number`, in the order of the calls (runs.py, `footnote_call`)."""
     mark = w("r", w("rPr", w("rStyle", val="FootnoteReference")), w("footnoteRef"))
     paragraph = w("p", w("pPr", w("pStyle", val="FootnoteText"), w("bidi") if rtl else None),
                   mark, inline.run(" "), *inline.runs(note.text[inline.language.code]))
     element = w("footnote", paragraph)
-    element.set(qn("w:id"), str(note.number))
+    element.set(qn("w:id"), str(number))
     return element

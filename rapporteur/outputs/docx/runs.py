@@ -175,10 +175,17 @@ class Inline:
     def footnote_call(self, note: Footnote, spaced: bool = False) -> etree._Element:
         """The call of a footnote: Word numbers it, and the notes are called in the order of
         their numbers (tests/test_docx.py checks that the numbers are the document's). A call
-        followed by another is `spaced` a little (3 pt), so that "98" "99" do not read as 9899."""
-        self.called.append(note)
+        followed by another is `spaced` a little (3 pt), so that "98" "99" do not read as 9899.
+
+        A note's `w:id` is its place in the order of the calls: the document's number in a
+        report; in a redline, whose deleted notes are numbered after the others, the order
+        they are shown in, which LibreOffice reads the notes by."""
+        ids = [other.id for other in self.called]
+        if note.id not in ids:  # a redline's moved note is called twice: deleted and inserted
+            self.called.append(note)
+            ids.append(note.id)
         reference = w("footnoteReference")
-        reference.set(qn("w:id"), str(note.number))
+        reference.set(qn("w:id"), str(ids.index(note.id) + 1))
         return w("r", w("rPr", w("rStyle", val="FootnoteReference"),
                         w("spacing", val=60) if spaced else None,
                         w("rtl") if self.language.direction == "rtl" else None,

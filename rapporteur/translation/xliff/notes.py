@@ -12,7 +12,7 @@ from ..history import SourceHistory
 from ..inline import Code
 from ..places import Place, printed_places, project_titles, shown_words
 from ..units import STALE, Languages, Unit, relative_name
-from ..worddiff import word_diff
+from ...words import word_diff
 from .codes import Shown
 
 

@@ -1,4 +1,6 @@
-"""Word-level differences between two texts of one language, as segments to mark.
+"""Word-level differences between two texts of one language: the segments a redline marks and
+a corrigendum quotes (versions/), and the notation a translator reads in a stale unit's notes
+(translation/xliff/notes.py).
 
 A text is cut into tokens before it is compared: words (runs of letters and digits), spaces,
 punctuation one by one, and each CJK character on its own, since Chinese writes no spaces
@@ -14,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ..text import is_cjk
+from .text import is_cjk
 
 _TOKEN = re.compile(r"""
     \[\^[a-z0-9][a-z0-9-]*\]        # a footnote call
@@ -117,3 +119,44 @@ def old_text(segments: tuple[Segment, ...]) -> str:
 
 def new_text(segments: tuple[Segment, ...]) -> str:
     return "".join(segment.text for segment in segments if segment.op != "delete")
+
+
+# For translators -----------------------------------------------------------------------------
+
+CONTEXT = 6  # unchanged words shown on each side of a change
+
+
+def word_diff(old: str, new: str) -> str:
+    """What changed from `old` to `new` as git's `--word-diff=plain` writes it ("As WIPO is
+    [-striving-] {+working+} to improve …"), with a few words around each change and the
+    unchanged stretches between shortened to "…"; "" if only spaces changed."""
+    segments = diff(" ".join(old.split()), " ".join(new.split()))
+    if all(segment.op == "equal" for segment in segments):
+        return ""
+    out = ""
+    for index, segment in enumerate(segments):
+        if segment.op == "equal":
+            out += _shortened(segment.text, index == 0, index == len(segments) - 1)
+            continue
+        bracket = "[-{}-]" if segment.op == "delete" else "{{+{}+}}"
+        text = segment.text
+        before, after = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        if (segment.op == "insert" and out.endswith("-]") and not before
+                and not (is_cjk(out[-3:-2]) and is_cjk(text.lstrip()[:1]))):
+            before = " "  # "[-old-] {+new+}", except between Chinese characters
+        out += before + bracket.format(text.strip()) + after
+    return out
+
+
+def _shortened(text: str, first: bool, last: bool) -> str:
+    """An unchanged stretch with CONTEXT words kept next to each change."""
+    found = tokens(text)
+    words = [index for index, token in enumerate(found) if not token.isspace()]
+    if first and not last and len(words) > CONTEXT:
+        return "… " + "".join(found[words[-CONTEXT]:])
+    if last and not first and len(words) > CONTEXT:
+        return "".join(found[:words[CONTEXT - 1] + 1]) + " …"
+    if not first and not last and len(words) > 2 * CONTEXT:
+        return ("".join(found[:words[CONTEXT - 1] + 1]) + " … "
+                + "".join(found[words[-CONTEXT]:]))
+    return text
