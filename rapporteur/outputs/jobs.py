@@ -84,8 +84,8 @@ def _start_worker(parent: int) -> None:
 
     Frozen objects (every module a forked worker inherits and WeasyPrint's) are left out of the
     garbage collector's full collections, which otherwise walk them again and again while
-    WeasyPrint's boxes come and go: a tenth of a worker's CPU time. Nothing frozen is garbage:
-    modules live as long as the worker.
+    WeasyPrint's boxes come and go: a tenth of a worker's CPU time. What is frozen is what the
+    worker inherited and imported, which it keeps to the end anyway; a worker lives one build.
     """
     _die_with(parent)
     try:
