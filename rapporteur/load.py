@@ -109,6 +109,22 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# libyaml's parser, through PyYAML's C extension when PyYAML was built with it: loading the
+# sample's six languages takes a fifth of the time of PyYAML's own parser. Its composer is C, so it
+# cannot refuse an alias as it meets one (an alias comes back as the anchored node, met twice),
+# and its error messages are libyaml's. So it only ever loads a file with nothing to say about
+# it: any error, or an alias, and the file is read again by `_NoAliasLoader`, whose messages and
+# positions are the ones the builder gives. Both give the same data and the same positions
+# (tests/test_load.py). libyaml refuses nesting deeper than 1000 levels, so its C recursion is
+# bounded.
+_FastLoader = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) \
+    else None
+
+
+class _NodeMetTwice(Exception):
+    """An alias composed by libyaml: refused, by the pure loader's message."""
+
+
 def _line_of(lines: tuple[str, ...], line: int | None) -> str | None:
     return lines[line - 1] if line is not None and 1 <= line <= len(lines) else None
 
@@ -255,6 +271,9 @@ def parse_yaml(path: Path, raw: bytes) -> SourceFile:
         raise ContentError([Problem(path, 1, 1, "file is empty",
                                     "write the content, or remove the file from report.yaml")])
 
+    fast = _fast_parse(path, lines, text)
+    if fast is not None:
+        return SourceFile(path, fast[0], fast[1], lines, raw)
     try:
         loader = _NoAliasLoader(text)
     except yaml.reader.ReaderError as error:
@@ -267,7 +286,7 @@ def parse_yaml(path: Path, raw: bytes) -> SourceFile:
     try:
         node = loader.get_single_node()
         positions: dict[Location, tuple[int, int]] = {}
-        data = _construct(path, lines, loader, node, (), positions, 0)
+        data = _construct(path, lines, loader, node, (), positions, 0, set())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
@@ -283,9 +302,30 @@ def parse_yaml(path: Path, raw: bytes) -> SourceFile:
     return SourceFile(path, data, positions, lines, raw)
 
 
+def _fast_parse(path: Path, lines: tuple[str, ...],
+                text: str) -> tuple[Any, dict[Location, tuple[int, int]]] | None:
+    """The data and positions of a file libyaml reads without a word to say, else None."""
+    if _FastLoader is None or "\t" in text:
+        return None  # libyaml takes a tab after "key:" that PyYAML refuses: PyYAML decides
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        positions: dict[Location, tuple[int, int]] = {}
+        return _construct(path, lines, loader, node, (), positions, 0, set()), positions
+    except (yaml.YAMLError, ContentError, RecursionError, _NodeMetTwice):
+        return None  # the pure loader says what is wrong
+    finally:
+        loader.dispose()
+
+
 def _construct(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node: Node,
                location: Location, positions: dict[Location, tuple[int, int]],
-               depth: int) -> Any:
+               depth: int, met: set[int]) -> Any:
+    if id(node) in met:
+        raise _NodeMetTwice
+    met.add(id(node))
     if depth > MAX_DEPTH:
         raise ContentError([_problem_at(path, lines, node.start_mark,
                                         "content is nested too deeply",
@@ -294,6 +334,9 @@ def _construct(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if id(key_node) in met:
+                raise _NodeMetTwice
+            met.add(id(key_node))
             if not isinstance(key_node, ScalarNode):
                 raise ContentError([_problem_at(path, lines, key_node.start_mark,
                                                 "a key must be a plain word")])
@@ -311,10 +354,11 @@ def _construct(path: Path, lines: tuple[str, ...], loader: yaml.SafeLoader, node
             positions[location + (key,)] = (key_node.start_mark.line + 1,
                                             key_node.start_mark.column + 1)
             result[key] = _construct(path, lines, loader, value_node, location + (key,),
-                                     positions, depth + 1)
+                                     positions, depth + 1, met)
         return result
     if isinstance(node, SequenceNode):
-        return [_construct(path, lines, loader, item, location + (index,), positions, depth + 1)
+        return [_construct(path, lines, loader, item, location + (index,), positions, depth + 1,
+                           met)
                 for index, item in enumerate(node.value)]
     return _scalar(path, lines, loader, node)
 

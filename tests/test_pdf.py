@@ -314,3 +314,34 @@ def test_parts_rendered_apart_are_one_document(tmp_path, monkeypatch, shared_fon
     assert len(copies) == 2  # the heading's bold face and the text's regular one
     assert set(copies.values()) == {1 if shared_font else 2}
     assert [finding.rule_id for finding in pdfua.validate(str(path)).findings] == []
+
+
+@pytest.mark.parametrize("weight", ["Regular", "Bold"])
+def test_cjk_font_box_found_without_drawing_every_glyph(weight):
+    """The assembly's CFF font box (`pdf_fonts._font_bbox`: HarfBuzz's boxes, a few glyphs
+    drawn) is the one fontTools finds by drawing every glyph, for subsets of the CJK face."""
+    import io
+    import random
+
+    from fontTools.ttLib import TTFont
+
+    from rapporteur.outputs import pdf_fonts
+
+    listing = subprocess.run(["fc-list", f":postscriptname=NotoSansCJKsc-{weight}",
+                              "--format", "%{file}\t%{index}\n"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    file, index = listing[0], int(listing[1])
+    choose = random.Random(weight)
+    for size in (1, 30, 800, 4000):
+        glyphs = choose.sample(range(1, 65000), size)
+        program, _ = pdf_fonts.subset_font(file, index, glyphs)
+        with TTFont(io.BytesIO(program)) as fast, TTFont(io.BytesIO(program)) as slow:
+            top = fast["CFF "].cff.topDictIndex[0]
+            box = pdf_fonts._font_bbox(top, fast.getGlyphOrder(),
+                                       pdf_fonts._control_boxes(program))
+            drawn = sum(1 for charstring in top.CharStrings.values()
+                        if charstring.bytecode is None)  # decompiled to be drawn
+            reference = slow["CFF "].cff.topDictIndex[0]
+            reference.recalcFontBBox()
+            assert box == reference.FontBBox, size
+            assert 1 <= drawn <= max(20, size // 10)  # the point: few glyphs drawn

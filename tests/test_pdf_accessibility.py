@@ -423,3 +423,33 @@ def test_the_pdf_ua_checker_evaluates_every_rule_and_finds_nothing(pdfs, lang):
     assert [(outcome.rule_id, outcome.skipped_reason) for outcome in report.skipped] == []
     assert len(report.outcomes) >= 12
     assert [(finding.rule_id, finding.message) for finding in report.findings] == []
+
+
+def test_a_link_description_reads_only_what_it_keeps():
+    """A link's description is its target's text, spaces collapsed, cut to 120 characters; it
+    is read only as far as it is kept (a link to a section read the whole section). Same text
+    either way, however the element's text comes in pieces."""
+    import random
+
+    from rapporteur.outputs import pdf_tags
+
+    class Element:
+        def __init__(self, pieces):
+            self.pieces, self.read = pieces, 0
+
+        def itertext(self):
+            for piece in self.pieces:
+                self.read += 1
+                yield piece
+
+    choose = random.Random(19)
+    for _ in range(3000):
+        text = "".join(choose.choice(["a", "é", "中", " ", "\n", "  ", "word", "…"])
+                       for _ in range(choose.randint(0, 300)))
+        cuts = sorted(choose.sample(range(len(text) + 1), min(len(text) + 1, 12)))
+        element = Element([text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])])
+        whole = " ".join(text.split())
+        expected = whole if len(whole) <= 120 else whole[:119].rstrip() + "…"
+        assert pdf_tags._description(element) == expected
+    section = Element(["A heading. "] + ["A long paragraph of the section. "] * 1000)
+    assert pdf_tags._description(section).endswith("…") and section.read < 20

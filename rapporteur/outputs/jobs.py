@@ -18,6 +18,7 @@ others' parts. Renders are deterministic: where a job ran changes nothing in its
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -77,8 +78,25 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _import_renderer() -> None:
-    import weasyprint  # noqa: F401, PLC0415 - the worker's one-time start-up cost
+def _start_worker(parent: int) -> None:
+    """A worker's start, before it takes a job: it dies with the build (`_die_with`), imports
+    the renderer while the build's process checks the content, then freezes what it has.
+
+    Frozen objects (every module a forked worker inherits and WeasyPrint's) are left out of the
+    garbage collector's full collections, which otherwise walk them again and again while
+    WeasyPrint's boxes come and go: a tenth of a worker's CPU time. What is frozen is what the
+    worker inherited and imported, which it keeps to the end anyway; a worker lives one build.
+    """
+    _die_with(parent)
+    try:
+        import weasyprint  # noqa: F401, PLC0415 - the worker's one-time start-up cost
+    except (ImportError, OSError):
+        return  # the first render says what is missing, as it would without a warm-up
+    gc.freeze()
+
+
+def _started() -> None:
+    """A task with nothing to do: submitting it starts the pool's workers."""
 
 
 def _timed_run(job: RenderJob) -> tuple[bytes, float]:
@@ -154,9 +172,8 @@ class JobRunner:
             # fork: the workers start at once and inherit what this process has imported.
             self.pool = ProcessPoolExecutor(workers,
                                             mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_die_with, initargs=(os.getpid(),))
-            for _ in range(workers):
-                self.pool.submit(_import_renderer)
+                                            initializer=_start_worker, initargs=(os.getpid(),))
+            self.pool.submit(_started)
             self.processes = [child for child in multiprocessing.active_children()
                               if child not in before]
 

@@ -92,7 +92,7 @@ def _add_part_data(document, pdf, by_id) -> None:
     data = {
         "bookmarks": [[level, state] for page in document.pages
                       for level, _, _, state in page.bookmarks],
-        "descriptions": {name: _cut(_text(by_id[name])) for name in anchors if name in by_id},
+        "descriptions": {name: _description(by_id[name]) for name in anchors if name in by_id},
     }
     stream = pydyf.Stream([json.dumps(data, ensure_ascii=False, sort_keys=True).encode()],
                           compress=True)
@@ -131,13 +131,29 @@ def _link_description(link, annotation, by_id) -> str:
     if target is not None:
         element = by_id.get(target.string)
         if element is not None:
-            return _cut(_text(element))
+            return _description(element)
     # A link to another part reads as its own text until the assembly knows its target's.
-    return _cut(_text(link)) or annotation["A"]["URI"].string.removeprefix(OTHER_PART)
+    return _description(link) or annotation["A"]["URI"].string.removeprefix(OTHER_PART)
 
 
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+def _description(element) -> str:
+    """The element's text, its spaces collapsed, cut to LINK_DESCRIPTION_LENGTH (`_cut`).
+
+    Read only as far as the cut keeps: a link to a section, or a section's anchor, would read
+    the whole section for 120 characters. The collapsed text of a prefix of a text is a prefix
+    of the whole text's, so once it is longer than the cut, what follows changes nothing.
+    """
+    chunks: list[str] = []
+    size = checked = 0
+    for chunk in element.itertext():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > LINK_DESCRIPTION_LENGTH and size >= 2 * checked:  # collapsing costs: rarely
+            checked = size
+            text = " ".join("".join(chunks).split())
+            if len(text) > LINK_DESCRIPTION_LENGTH:
+                return _cut(text)
+    return _cut(" ".join("".join(chunks).split()))
 
 
 def _cut(text: str) -> str:
