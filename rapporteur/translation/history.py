@@ -6,7 +6,7 @@ content file are read back from git, newest first, and the first source text of 
 with that fingerprint is the one (a unit may have moved since: blocks inserted, reordered).
 
 Bounded: at most HISTORY_DEPTH versions of a file, each at most the loader's MAX_FILE_BYTES, read
-through one `git cat-file --batch`; git runs without a terminal or hooks, with a timeout. No git,
+through one `git cat-file --batch` (rapporteur/git.py: no prompt, a timeout). No git,
 no repository, no version with that fingerprint: the text is not available, and the caller says
 so; nothing here fails an export.
 """
@@ -14,17 +14,16 @@ so; nothing here fails an export.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError
+from ..git import run_git
 from ..load import MAX_FILE_BYTES, parse_yaml
 from .fingerprint import fingerprint, normalize
 from .units import Languages, Unit, file_units
 
 HISTORY_DEPTH = 50  # versions of one content file: several translation rounds back
-GIT_TIMEOUT = 60  # seconds, for one git command
 
 
 @dataclass(frozen=True)
@@ -115,16 +114,6 @@ def _blobs(batch: bytes) -> list[bytes]:
 
 
 def _git(cwd: Path, *arguments: str, stdin: bytes | None = None) -> bytes | None:
-    """git's output, or None if git is missing, fails or takes too long. Read-only commands,
-    no pager, no prompt, no filesystem monitor (a repository's config could name a program)."""
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0",
-                   "GIT_PAGER": "cat"}
-    try:
-        done = subprocess.run(["git", "-c", "core.fsmonitor=false", *arguments], cwd=cwd,
-                              **({"input": stdin} if stdin is not None
-                                 else {"stdin": subprocess.DEVNULL}),
-                              capture_output=True, env=environment, timeout=GIT_TIMEOUT,
-                              check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    """git's output, or None if git is missing, fails or takes too long."""
+    done = run_git(cwd, *arguments, stdin=stdin)
+    return done.stdout if done is not None and done.returncode == 0 else None

@@ -22,12 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
-from ..resolve import (Document, Footnote, Heading, Item, Paragraph, Project,
+from ..resolve import (Document, Footnote, Heading, Item, Localized, Paragraph, Project,
                        RecommendationRow)
 from ..validate import ValidContent
 from ..words import Segment, diff, tokens
 
-Localized = dict[str, str]
 Status = Literal["unchanged", "changed", "inserted", "deleted"]
 
 

@@ -8,7 +8,6 @@ configuration beyond what `git archive` itself reads.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -19,6 +18,7 @@ from typing import Iterator
 
 from ..build import Project, prepare_report
 from ..errors import ContentError, UsageError
+from ..git import GIT_TIMEOUT, run_git
 from .compare import Version
 
 
@@ -57,19 +57,12 @@ def earlier_content(spec: str, content: Path, root: Path) -> Iterator[Path]:
         yield _archive(spec, content.resolve(), Path(temporary))
 
 
-GIT_TIMEOUT = 120  # seconds, for one git command (an archive of a large content folder)
-
-
 def _git(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    """git, without a terminal to prompt on, and bounded in time."""
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        return subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, check=False,
-                              stdin=subprocess.DEVNULL, env=environment, timeout=GIT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"--from: git {arguments[0]} took more than {GIT_TIMEOUT} s") from None
-    except OSError as error:
-        raise UsageError(f"--from needs git to read a revision ({error.strerror})") from None
+    done = run_git(cwd, *arguments)
+    if done is None:
+        raise UsageError(f"--from needs git to read a revision: git is not installed, or "
+                         f"'git {arguments[0]}' took more than {GIT_TIMEOUT} s")
+    return done
 
 
 def _archive(spec: str, content: Path, target: Path) -> Path:
