@@ -22,9 +22,6 @@ from typing import Iterable, Iterator, Mapping
 from .errors import ContentError, EnvironmentFailure, Problem
 
 _TEMPORARY_SUFFIX = ".rapporteur-tmp"
-LOCK_NAME = ".rapporteur.lock"
-
-
 def _announce_wait(folder: Path, holder: str = "build") -> None:
     print(f"rapporteur: another {holder} is writing to {folder}; waiting for it to finish",
           file=sys.stderr)
@@ -36,14 +33,14 @@ def output_lock(folder: Path, holder: str = "build") -> Iterator[None]:
 
     Two builds writing at once could delete each other's temporary files or leave one language
     from each; with the lock, the outputs are those of the build that wrote last, whole. The
-    lock is an flock on `folder/.rapporteur.lock`, released by the system even if we are killed.
+    lock is an flock on the folder itself, released by the system even if we are killed, and it
+    leaves no file behind (a lock file in content/ showed in the authors' `git status`).
     The content folder has its own, held by the commands that rewrite content (`xliff import`,
     `translations ack`): `holder` names them in the message a second one prints while it waits.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = os.open(folder / LOCK_NAME,
-                         os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
         raise _environment_failure(error, folder) from None
     try:
