@@ -167,6 +167,8 @@ def test_an_untranslated_export_imports_without_changing_a_byte(tracked, capsys,
     path = export(tracked, capsys, "--version", version)
     assert imported(tracked, path, capsys) == "imported 0 en translations into 0 files\n"
     assert snapshot(tracked.content) == before
+    # Nor a file of its own left in the authors' folder (a lock file showed in git status).
+    assert not list(tracked.content.glob(".*"))
 
 
 def _upper(element: etree._Element) -> None:
