@@ -689,6 +689,22 @@ def test_a_new_edition_redlines_against_its_source_showing_only_later_edits(edit
     assert '<p class="dates">Geneva, May 16 to 20, <del>2022</del><ins>2023</ins></p>' in html
 
 
+def test_a_new_edition_of_a_revision_is_the_final_text_with_the_authors_comments_kept(
+        tmp_path: Path):
+    source = _project_copy(tmp_path / "source")
+    _edit(source, "report.yaml", "  date: 2022-03-15\n",
+          "  date: 2022-03-15  # first issued\n  issue:\n    suffix: Rev.\n"
+          "    date: 2022-04-01\n  # Our note on the committee's name.\n")
+    target = tmp_path / "next"
+    assert _run(source, "new-edition", "--symbol", "CDIP/30/2", "--year", "2022",
+                "--to", str(target)) == 0
+    report = (target / "content" / "report.yaml").read_text(encoding="utf-8")
+    assert "issue:" not in report and "Rev." not in report
+    assert "  date: 2023-03-15  # first issued\n  # Our note on the committee's name.\n" in report
+    _, document, _ = prepare_report(Project(target / "content", THEME))
+    assert document.header.issue is None and document.symbol == "CDIP/30/2"
+
+
 def test_new_edition_refuses_a_folder_in_use(edition: Path, tmp_path: Path, capsys):
     source = _project_copy(tmp_path / "source")
     assert _run(source, "new-edition", "--symbol", "CDIP/30/2", "--year", "2022",

@@ -29,12 +29,13 @@ from .units import Languages, content_files
 
 @dataclass(frozen=True)
 class Edit:
-    """Set the `language` text of the unit at `location` (unless `text` is None) and stamp it."""
+    """Set the `language` text of the unit at `location` (unless `text` is None) and stamp it
+    (unless `stamp` is None: the source text has no stamp)."""
 
     file: Path
     location: Location
     language: str
-    stamp: str
+    stamp: str | None
     text: str | None = None
 
 
@@ -166,7 +167,8 @@ def _rewrite(path: Path, text: str, edits: list[Edit], languages: Languages) -> 
         unit = _node(data, edit.location)
         if edit.text is not None:
             _set_text(yaml, unit, edit.language, edit.text, languages.source)
-        _set_stamp(yaml, unit, edit.language, edit.stamp, list(languages.all))
+        if edit.stamp is not None:
+            _set_stamp(yaml, unit, edit.language, edit.stamp, list(languages.all))
     new = dump(yaml, data)
     if not final_newline:
         new = new.removesuffix("\n")
@@ -184,6 +186,7 @@ def _check_reads_back(path: Path, new: str, edits: list[Edit]) -> None:
     for edit in edits:
         unit = _node(data, edit.location)
         if ((edit.text is not None and unit.get(edit.language) != edit.text)
-                or unit.get(STAMP_KEY, {}).get(edit.language) != edit.stamp):
+                or (edit.stamp is not None
+                    and unit.get(STAMP_KEY, {}).get(edit.language) != edit.stamp)):
             raise _Refused(f"the {edit.language} text at {'.'.join(map(str, edit.location))} "
                            "would not read back as written", "report this as a bug")

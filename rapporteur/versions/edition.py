@@ -19,13 +19,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ruamel.yaml.tokens import CommentToken
+
 from ..build import Project, prepare_report
 from ..errors import UsageError
-from ..load import SourceFile, load_content
+from ..load import LoadedContent, SourceFile, load_content
 from ..model import STAMP_KEY
 from ..outputs.base import symbol_slug
 from ..translation.fingerprint import fingerprint
-from ..translation.yamledit import dump, round_trip
+from ..translation.units import declared_languages
+from ..translation.yamledit import Edit, apply_edits, dump, round_trip
 
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-]{0,39}$")
 
@@ -56,10 +59,7 @@ def new_edition(project: Project, root: Path, target: Path, symbol: str, year: i
         shutil.copytree(project.content, staging / baseline / "content")
         content = staging / project.content.name
         loaded = load_content(content)
-        _advance_header(loaded.report, symbol, date, date.year - old_date.year)
-        if loaded.projects is not None:
-            _roll_projects(loaded.projects, loaded.report.data["source"],
-                           date.year - old_date.year)
+        _advance(loaded, symbol, date, date.year - old_date.year)
         note = (f"# Carried from {old_symbol} as the starting draft of {symbol} (the report "
                 f"on {year}):\n# review every text; `rapporteur redline --from {baseline}` "
                 "shows what has been edited since.\n")
@@ -79,60 +79,88 @@ def _a_year_on(date: dt.date) -> dt.date:
         return date.replace(year=date.year + 1, day=28)
 
 
-def _advance_header(report: SourceFile, symbol: str, date: dt.date, years: int) -> None:
-    """Edit report.yaml's lines in place: the layout, comments and other texts stay as they
-    were (a YAML round trip would reformat the file)."""
-    lines = report.raw.decode("utf-8").split("\n")
-    header = report.data["document"]
-    _set_scalar(lines, report, ("document", "symbol"), symbol)
-    _set_scalar(lines, report, ("document", "date"), date.isoformat())
-    _advance_text(lines, report, ("document", "dates_and_place"), report.data["source"],
-                  years)
-    if "issue" in header:  # a new edition is no revision nor corrigendum of the old one
-        line, _ = report.position(("document", "issue"))
-        indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-        end = line
-        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(
-                lines[end].lstrip()) > indent):
-            end += 1
-        del lines[line - 1:end]
-    Path(report.path).write_bytes("\n".join(lines).encode("utf-8"))
+def _advance(loaded: LoadedContent, symbol: str, date: dt.date, years: int) -> None:
+    """report.yaml and projects.yaml moved on, through the importer's YAML writer: their layout,
+    quoting and comments stay as they were, and a file it would reformat is refused."""
+    languages = declared_languages(loaded)
+    texts = [(loaded.report, ("document", "dates_and_place"))]
+    if loaded.projects is not None:
+        texts.append((loaded.projects, ("title",)))
+        texts += [(loaded.projects, ("groups", index, "title"))
+                  for index, _ in enumerate(loaded.projects.data["groups"])]
+    edits = [edit for file, location in texts
+             for edit in _year_edits(file, location, languages.source, years)]
+    rewritten = apply_edits(edits, loaded, languages)
+    for file, change in ((loaded.report, _header(symbol, date)),
+                         (loaded.projects, _roll_projects)):
+        if file is not None:
+            path = Path(file.path)
+            path.write_bytes(_changed(path, rewritten.get(file.path, file.raw), change))
 
 
-def _advance_text(lines: list[str], file: SourceFile, location: tuple, source: str,
-                  years: int) -> None:
-    """The years of a text moved on in every language, and its stamps with them."""
+def _year_edits(file: SourceFile, location: tuple, source: str, years: int) -> list[Edit]:
+    """The text's years moved on in every language. A translation made from the old source
+    text is made from the new one too (the years moved alike in both), so its stamp follows;
+    one made from an older text stays as stale as it was."""
     texts = file.data
     for part in location:
         texts = texts[part]
     old_source = texts[source]
-    for code in [code for code in texts if code != STAMP_KEY]:
-        _advance_years(lines, file, (*location, code), years)
-    new_source = _years_on(old_source, years)
     stamps = texts.get(STAMP_KEY) or {}
-    if stamps and new_source != old_source:
-        # A translation made from the old text is made from the new one too: the years moved
-        # alike in both. One made from an older text stays as stale as it was.
-        kept = {code: fingerprint(new_source) if stamp == fingerprint(old_source) else stamp
-                for code, stamp in stamps.items()}
-        line, column = file.position((*location, STAMP_KEY))
-        text = lines[line - 1]
-        start = text.index("{", column - 1)
-        # Quoted as the loader needs a stamp of digits alone ('12031252') to stay a string.
-        lines[line - 1] = text[:start] + "{" + ", ".join(
-            f"{code}: {_stamp(stamp)}" for code, stamp in kept.items()) + "}"
+    edits = []
+    for code, text in texts.items():
+        if code == STAMP_KEY:
+            continue
+        stamp = stamps.get(code)
+        if code != source and stamp == fingerprint(old_source):
+            stamp = fingerprint(_years_on(old_source, years))
+        if _years_on(text, years) != text or stamp != stamps.get(code):
+            edits.append(Edit(Path(file.path), location, code,
+                              None if code == source else stamp, _years_on(text, years)))
+    return edits
 
 
-def _stamp(stamp: str) -> str:
-    return f"'{stamp}'" if not re.search(r"[a-z]", stamp) else stamp
+def _changed(path: Path, raw: bytes, change) -> bytes:
+    """`raw` with `change(data)` made to its YAML, its layout, comments and line ends kept."""
+    text = raw.decode("utf-8")
+    crlf = "\r\n" in text
+    found = round_trip(text.replace("\r\n", "\n"))
+    if found is None:
+        raise UsageError(f"{path}: it cannot be rewritten without changing its layout; indent "
+                         "lists by 2 under their key, as the other content files do")
+    yaml, data = found
+    change(data)
+    new = dump(yaml, data)
+    return (new.replace("\n", "\r\n") if crlf else new).encode("utf-8")
 
 
-def _set_scalar(lines: list[str], report: SourceFile, location: tuple, value: str) -> None:
-    line, column = report.position(location)
-    text = lines[line - 1]
-    key_end = text.index(":", column - 1) + 1
-    comment = re.search(r"\s+#.*$", text[key_end:])
-    lines[line - 1] = text[:key_end] + " " + value + (comment.group() if comment else "")
+def _header(symbol: str, date: dt.date):
+    def change(data) -> None:
+        header = data["document"]
+        header["symbol"] = symbol
+        header["date"] = date
+        if "issue" in header:  # a new edition is no revision nor corrigendum of the old one
+            _drop_keeping_comments(header, "issue")
+    return change
+
+
+def _drop_keeping_comments(mapping, key: str) -> None:
+    """Take `key` out of a ruamel.yaml mapping, keeping the comment lines that followed its
+    value: ruamel.yaml holds them on the value's last entry, and would drop them with it."""
+    keys = list(mapping)
+    value = mapping.pop(key)
+    place = keys.index(key)
+    if not place or not isinstance(value, dict) or not value:
+        return
+    after = (value.ca.items.get(list(value)[-1]) or [None] * 4)[2]
+    lines = after.value.split("\n", 1)[1] if after is not None and "\n" in after.value else ""
+    if not lines:
+        return
+    slot = mapping.ca.items.setdefault(keys[place - 1], [None, None, None, None])
+    if slot[2] is None:
+        slot[2] = CommentToken("\n" + lines, after.start_mark, None)
+    else:
+        slot[2].value += lines
 
 
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
@@ -142,58 +170,29 @@ def _years_on(text: str, years: int) -> str:
     return _YEAR.sub(lambda match: str(int(match.group()) + years), text)
 
 
-def _advance_years(lines: list[str], report: SourceFile, location: tuple, years: int) -> None:
-    """The text's years moved on, on its line and its block scalar's lines below it."""
-    line, column = report.position(location)
-    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    lines[line - 1] = lines[line - 1][:column - 1] + _years_on(lines[line - 1][column - 1:],
-                                                               years)
-    below = line
-    while below < len(lines) and lines[below].strip() and \
-            len(lines[below]) - len(lines[below].lstrip()) > indent:
-        lines[below] = _years_on(lines[below], years)
-        below += 1
-
-
-def _roll_projects(projects: SourceFile, source: str, years: int) -> None:
+def _roll_projects(data) -> None:
     """Annex II for the next year: each group's projects moved to the group its
-    `next_edition` names, and the years of the annex's and groups' titles ("approved in 2021",
-    "as of December 2021") moved on. Projects are moved, never left out: the carried texts
-    cite them, and the annex lists the completed ones of every year."""
-    lines = projects.raw.decode("utf-8").split("\n")
-    _advance_text(lines, projects, ("title",), source, years)
-    for index, _ in enumerate(projects.data["groups"]):
-        _advance_text(lines, projects, ("groups", index, "title"), source, years)
-    text = "\n".join(lines)
-    rules = {group["status"]: group.get("next_edition") for group in projects.data["groups"]}
-    if any(rules.values()):
-        # Moving list items between groups: ruamel.yaml keeps their layout, quotes and
-        # comments, and refuses a file it would not give back unchanged.
-        found = round_trip(text)
-        if found is None:
-            raise UsageError(f"{projects.path}: its projects cannot be moved without changing "
-                             "its layout; indent lists by 2 under their key, as the other "
-                             "content files do, or take out 'next_edition'")
-        yaml, data = found
-        groups = {group["status"]: group for group in data["groups"]}
-        for status, rule in rules.items():
-            if not rule:
-                continue
-            group, listed = groups[status], groups[status]["projects"]
-            # A comment above the first project is kept with the key "projects:"; it goes
-            # with the project.
-            above = group.ca.items.pop("projects", None)
-            if listed:
-                target = groups[rule]["projects"]
-                target.extend(listed)
-                if above and above[3]:
-                    column = above[3][0].column
-                    target.yaml_set_comment_before_after_key(
-                        len(target) - len(listed), before="\n".join(
-                            token.value.strip().removeprefix("#").strip()
-                            for token in above[3]), indent=column)
-            del listed[:]
-            listed.ca.comment = None  # ruamel.yaml keeps that comment here too
-            listed.fa.set_flow_style()  # "projects: []", to fill in
-        text = dump(yaml, data)
-    Path(projects.path).write_bytes(text.encode("utf-8"))
+    `next_edition` names (the years of its titles are moved on by `_advance`). Projects are
+    moved, never left out: the carried texts cite them, and the annex lists the completed ones
+    of every year."""
+    groups = {group["status"]: group for group in data["groups"]}
+    for status, group in groups.items():
+        rule = group.get("next_edition")
+        if not rule:
+            continue
+        listed = group["projects"]
+        # A comment above the first project is kept with the key "projects:"; it goes with
+        # the project.
+        above = group.ca.items.pop("projects", None)
+        if listed:
+            target = groups[rule]["projects"]
+            target.extend(listed)
+            if above and above[3]:
+                column = above[3][0].column
+                target.yaml_set_comment_before_after_key(
+                    len(target) - len(listed), before="\n".join(
+                        token.value.strip().removeprefix("#").strip() for token in above[3]),
+                    indent=column)
+        del listed[:]
+        listed.ca.comment = None  # ruamel.yaml keeps that comment here too
+        listed.fa.set_flow_style()  # "projects: []", to fill in
