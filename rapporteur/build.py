@@ -231,13 +231,15 @@ def _render_formats(context: BuildContext, formats: Iterable[str], runner: JobRu
     files: dict[Path, tuple[str, bytes, float]] = {}
     jobs: dict[Path, tuple[str, RenderJob | AssembledJob]] = {}
     # Formats with render jobs first: their jobs start at once, the rest renders meanwhile.
+    # A heavy format renders in steps (a language at a time), each step's jobs started at once.
     for name in sorted(formats, key=lambda name: not REGISTRY[name].heavy):
-        new_jobs = {}
-        for relative, result in context.render(REGISTRY[name]).items():
-            if isinstance(result, bytes):
-                files[output / relative] = (name, result, 0.0)  # cheap: not timed apart
-            elif not context.preview:
-                jobs[output / relative] = (name, result)
-                new_jobs[output / relative] = result
-        runner.start(new_jobs)
+        for step in context.render_in_steps(REGISTRY[name]):
+            new_jobs = {}
+            for relative, result in step.items():
+                if isinstance(result, bytes):
+                    files[output / relative] = (name, result, 0.0)  # cheap: not timed apart
+                elif not context.preview:
+                    jobs[output / relative] = (name, result)
+                    new_jobs[output / relative] = result
+            runner.start(new_jobs)
     return files, jobs

@@ -6,7 +6,7 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import ClassVar, Protocol
+from typing import ClassVar, Iterator, Protocol
 
 from jinja2 import Environment
 
@@ -73,6 +73,18 @@ class BuildContext:
             self._rendered[output.name] = output().render(self)
         return self._rendered[output.name]
 
+    def render_in_steps(self, output: type["Output"]) -> Iterator["Rendered"]:
+        """`render`, a step at a time (see `Output.render_in_steps`): the builder starts each
+        step's render jobs while the next step renders."""
+        if output.name in self._rendered:
+            yield self._rendered[output.name]
+            return
+        files: Rendered = {}
+        for step in output().render_in_steps(self):
+            files.update(step)
+            yield step
+        self._rendered[output.name] = files
+
     def file_name(self, language: str, extension: str) -> str:
         """`cdip-28-2.en.pdf`: the report's symbol as a slug, then language and extension
         (`cdip-28-2-rev-1.en.pdf` for its Rev.1)."""
@@ -110,3 +122,8 @@ class Output(ABC):
     @abstractmethod
     def render(self, context: BuildContext) -> Rendered:
         """The format's files for `context.languages`."""
+
+    def render_in_steps(self, context: BuildContext) -> Iterator[Rendered]:
+        """The same files in steps (a heavy format: one per language), so that the render jobs
+        of the first language run while the next one's pages render. One step by default."""
+        yield self.render(context)

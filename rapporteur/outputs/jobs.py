@@ -6,7 +6,8 @@ keeps the all-or-nothing write (and `serve`'s process stays free to answer). A b
 render starts the workers first thing (`warm_up`, one per core), so that they import WeasyPrint
 while this process checks the content and renders the pages; when the content is faulty or the
 cache has every part, they are stopped at once instead of awaited. They die with the build's
-process, even one killed outright. With one core everything runs in this process. Jobs are submitted longest first
+process, even one killed outright. With one core everything runs in this process. Jobs come a
+language at a time and wait here; the workers get the longest of those that have come first
 (`RenderJob.work`), so that the last job to finish is a short one and the workers end together.
 
 A file assembled from parts (`AssembledJob`: a PDF from its separately rendered parts) is looked up
@@ -101,9 +102,21 @@ def _started() -> None:
 
 def _timed_run(job: RenderJob) -> tuple[bytes, float]:
     """The job's bytes and its duration, measured where it runs (not from its submission: a
-    job may wait in the pool's queue)."""
+    job may wait in the pool's queue).
+
+    The garbage collector waits for the job's end, then collects once. WeasyPrint's boxes are
+    young cycles, and collecting them while they are all alive is wasted: the sample's 18 parts
+    take ~5 % less CPU so, and the most memory grows little and falls back after each job
+    (one process rendering the parts one after the other: 211 MB at most, against 251 MB
+    collecting as usual; the body five times over alone: 276 MB against 251 MB).
+    """
     start = time.perf_counter()
-    data = job.run()
+    gc.disable()
+    try:
+        data = job.run()
+    finally:
+        gc.enable()
+        gc.collect()
     return data, time.perf_counter() - start
 
 
@@ -143,7 +156,8 @@ class JobRunner:
         self.processes: list[multiprocessing.process.BaseProcess] = []
         self.results: dict[Hashable, JobResult] = {}
         self.renders: dict[str, _Render] = {}  # by key
-        self.waiting: list[_Render] = []  # to run in this process (one core)
+        self.waiting: list[_Render] = []  # not yet handed to a worker (with one core: all)
+        self.in_flight = 0  # handed to the workers, not yet finished
         self.owners: dict[Hashable, _Render | _Assembly] = {}  # what makes each named file
         self.first_by_key: dict[str, Hashable] = {}
         self.copies: dict[Hashable, Hashable] = {}
@@ -194,14 +208,28 @@ class JobRunner:
                                                          for part in job.parts])
             else:
                 self.owners[name] = self._render(job, missing)
-        # Longest first: the pool takes jobs in the order they come.
-        for render in sorted(missing, key=lambda render: -render.job.work):
+        for render in missing:
             self.events.started(render.job.label)
-            if self.workers > 1:
-                self.warm_up(len(missing))
-                render.future = self.pool.submit(_timed_run, render.job)
-            else:
-                self.waiting.append(render)
+        if self.workers > 1 and missing:
+            self.warm_up(len(missing))
+        self.waiting += missing
+        self._feed()
+
+    def _feed(self) -> None:
+        """Hand the workers the longest waiting jobs, one more than they can run at once.
+
+        The pool takes jobs in the order they come, and jobs come a language at a time: held
+        back here, the longest of all that have come go first, so that the last to finish is a
+        short one and the workers end together. The one extra keeps a worker that finishes
+        while this process renders pages from waiting for it.
+        """
+        if self.pool is None:
+            return  # one core: `finish` runs them here
+        self.waiting.sort(key=lambda render: render.job.work)
+        while self.waiting and self.in_flight < self.workers + 1:
+            render = self.waiting.pop()
+            render.future = self.pool.submit(_timed_run, render.job)
+            self.in_flight += 1
 
     def _render(self, job: RenderJob, missing: list[_Render]) -> _Render:
         """The render of `job` in this build: from the cache, or added to `missing`."""
@@ -218,17 +246,21 @@ class JobRunner:
     def finish(self) -> dict[Hashable, JobResult]:
         """Every job's result, once all have run; raises Cancelled if `cancelled` says so first
         (checked every tenth of a second)."""
-        for render in self.waiting:
-            self._stop_if_cancelled()
-            self._rendered(render, *_timed_run(render.job))
-        running = {render.future: render for render in self.renders.values() if render.future}
+        if self.pool is None:
+            for render in sorted(self.waiting, key=lambda render: -render.job.work):
+                self._stop_if_cancelled()
+                self._rendered(render, *_timed_run(render.job))
+            self.waiting = []
         self._assemble_ready()
-        while running:
+        while running := {render.future: render for render in self.renders.values()
+                          if render.future and render.data is None}:
             done, _ = wait(running, timeout=0.1 if self.cancelled else None,
                            return_when=FIRST_COMPLETED)
             self._stop_if_cancelled()
             for future in done:
-                self._rendered(running.pop(future), *future.result())
+                self.in_flight -= 1
+                self._rendered(running[future], *future.result())
+            self._feed()
             self._assemble_ready()
         for name, original in self.copies.items():
             self.results[name] = JobResult(self.results[original].data, "shared", 0.0)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ContentError, Problem
@@ -40,9 +41,15 @@ class PdfOutput(Output):
     heavy = True
 
     def render(self, context: BuildContext) -> Rendered:
-        files: Rendered = {}
+        return {path: file for step in self.render_in_steps(context)
+                for path, file in step.items()}
+
+    def render_in_steps(self, context: BuildContext) -> Iterator[Rendered]:
+        """A language at a time; a character missing from the fonts stops the build once every
+        language was checked, so that one run names them all."""
         problems = []
         for language in context.languages if not context.preview else ():
+            files: Rendered = {}
             parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
             problems += missing_glyphs(context, language, parts)
             target = context.file_name(language, "pdf")
@@ -54,9 +61,9 @@ class PdfOutput(Output):
                 for part, html in zip(PRINT_PARTS, parts):
                     name = context.file_name(language, f"{part}.print.html")
                     files[PurePosixPath(name)] = html.encode("utf-8")
+            yield files
         if problems:
             raise ContentError(problems)
-        return files
 
 
 def missing_glyphs(context: BuildContext, language: str, parts: tuple[str, ...]) -> list[Problem]:
