@@ -148,8 +148,12 @@ class Numerals(Model):
     # The letters of lettered subparagraphs, for the content's (a), (b), (c)…: Arabic writes
     # (أ), (ب), (ج). Items take them, and the parity check reads them as (a), (b), (c).
     letters: Annotated[Any, PlainValidator(_check_letters)] = LATIN_LETTERS
+    # Items the content numbers (i), (ii)…: roman, as `item` writes them ("as written"), or a
+    # pattern for their number in Western digits, for items and for enumerations in the text:
+    # WIPO's Arabic writes (ii) as "2" in double quotes (report.yaml's ar entry: "”{}“").
+    numbers: Pattern = "as written"
 
-    @field_validator("item")
+    @field_validator("item", "numbers")
     @classmethod
     def _item_pattern(cls, value: str) -> str:
         if value != "as written" and value.count("{}") != 1:

@@ -75,14 +75,32 @@ def marker_value(marker: str) -> str | None:
 
 
 def item_marker(marker: str, pattern: str, letters: tuple[str, ...] = LATIN,
-                after: Count | None = None) -> str:
+                after: Count | None = None, numbers: str = "as written") -> str:
     """An item's marker as a language writes it: "(i)" with the pattern "{})" is "i)", and
-    "(b)" is "(ب)" in a language whose letters are [أ, ب, …]; roman numbers stay roman.
-    `after` is what the item before counts (the letter "i" follows "h")."""
+    "(b)" is "(ب)" in a language whose letters are [أ, ب, …]. A roman number stays roman,
+    unless the language writes numbered items with a `numbers` pattern of its own: "(ii)" is
+    "”2“" with the pattern "”{}“". `after` is what the item before counts ("i" follows "h")."""
     value = marker_value(marker)
-    if pattern == "as written" or value is None:
+    if value is None:
         return marker
     count = marker_count(value, LATIN, after)
+    if count and count[0] == "number" and numbers != "as written":
+        return numbers.format(count[1])
+    if pattern == "as written":
+        return marker
     if count and count[0] == "letter" and count[1] <= len(letters):
         value = letters[count[1] - 1]
     return pattern.format(value)
+
+
+def numbered_marker(marker: str, numbers: str) -> int | None:
+    """The number of a marker written with a language's `numbers` pattern: 2 for "”2“" with
+    the pattern "”{}“"; None for any other marker, or where the language has no such pattern."""
+    if numbers == "as written":
+        return None
+    before, after = numbers.split("{}")
+    inner = marker[len(before):len(marker) - len(after)]
+    if (len(marker) > len(before) + len(after) and marker.startswith(before)
+            and marker.endswith(after) and inner.isascii() and inner.isdigit()):
+        return int(inner)
+    return None

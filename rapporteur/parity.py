@@ -16,7 +16,8 @@ an expected result, a project name. The rules:
    and year (2021) of the source text appears in the other languages' text (error);
 3. script: no CJK characters are left in the text of a non-CJK language (error);
 4. inline enumerations: each text has the same "(i)", "(a)", "i)" markers in every language,
-   read with each language's letters ("(ب)" is "(b)" in Arabic) (error);
+   read with each language's letters and numbers ("(ب)" is "(b)", "”2“" is "(ii)" in Arabic)
+   (error);
 5. glossary: a term of glossary.yaml used in the source text is translated with its
    glossary form (warning).
 """
@@ -32,9 +33,9 @@ from babel import Locale
 
 from .errors import Problem
 from .load import Location, SourceFile
-from .model import ParagraphBlock
+from .model import Numerals, ParagraphBlock
 from .markup import footnote_ids
-from .numerals import LATIN, Count, marker_count
+from .numerals import LATIN, Count, item_marker, marker_count, numbered_marker
 from .text import bare_urls, cjk_characters, contains_cjk
 from .validate import ValidContent, paragraph_texts
 
@@ -329,36 +330,55 @@ _ARABIC = "\u0600-\u06ff"
 
 
 @lru_cache(maxsize=16)
-def _marker_pattern(letters: tuple[str, ...]) -> re.Pattern:
-    """Markers in a language numbering with `letters`: "(a)" "(i)" "（一）", and "a)" "i)"."""
+def _marker_pattern(letters: tuple[str, ...], numbers: str = "as written") -> re.Pattern:
+    """Markers in a language numbering with `letters`: "(a)" "(i)" "（一）", and "a)" "i)";
+    and, where it writes numbered items with a `numbers` pattern ("”{}“"), "”2“"."""
     labels = "|".join(re.escape(letter) for letter in sorted(letters, key=len, reverse=True))
     value = f"(?:{_ROMAN}|{labels})"
+    numbered = ""
+    if numbers != "as written":
+        # A digit before it makes a reference ("11”1“", agenda item 11(i)), not a marker.
+        before, after = (re.escape(part) for part in numbers.split("{}"))
+        numbered = rf"|(?<![{_WORD}]){before}[1-9][0-9]?{after}"
     return re.compile(rf"(?<![{_WORD}])[(（]\s*(?:{value}|{_CHINESE})\s*[)）]"
-                      rf"|(?<![{_WORD}{_ARABIC}(（]){value}[)）]")
+                      rf"|(?<![{_WORD}{_ARABIC}(（]){value}[)）]{numbered}")
 
 
-def inline_markers(text: str, letters: tuple[str, ...] = LATIN) -> list[str]:
+def inline_markers(text: str, letters: tuple[str, ...] = LATIN,
+                   numbers: str = "as written") -> list[str]:
     """The inline enumeration markers of a text, "(i)" "(a)" "i)" "（一）", as written, in a
-    language whose subparagraph letters are `letters` (report.yaml, `numerals: letters`)."""
+    language whose subparagraph letters are `letters` and whose numbered items are written
+    with the pattern `numbers` (report.yaml, `numerals: letters, numbers`)."""
     return [re.sub(r"\s", "", match.group())
-            for match in _marker_pattern(letters).finditer(text)]
+            for match in _marker_pattern(letters, numbers).finditer(text)]
 
 
-def marker_counts(markers: list[str], letters: tuple[str, ...] = LATIN) -> list[Count | None]:
-    """What each marker counts, so that "(a)", "a)" and "(أ)" compare equal."""
+def marker_counts(markers: list[str], letters: tuple[str, ...] = LATIN,
+                  numbers: str = "as written") -> list[Count | None]:
+    """What each marker counts, so that "(a)", "a)" and "(أ)" compare equal, and "(ii)" and
+    "”2“" in a language writing numbered items "”{}“"."""
     counts: list[Count | None] = []
     for marker in markers:
+        number = numbered_marker(marker, numbers)
+        if number is not None:
+            counts.append(("number", number))
+            continue
         value = marker.strip("()（）")
-        counts.append(marker_count(value, letters, counts[-1] if counts else None))
+        count = marker_count(value, letters, counts[-1] if counts else None)
+        if count and count[0] == "number" and numbers != "as written":
+            count = None  # a roman number where the language writes its own: "(ii)" in Arabic
+        counts.append(count)
     return counts
 
 
 def _check_enumerations(element: Element, first: str, others: list[str],
-                        letters: dict[str, tuple[str, ...]], problems: list[Problem]) -> None:
+                        numerals: dict[str, Numerals], problems: list[Problem]) -> None:
     for location, localized in element.parts:
-        expected = inline_markers(localized[first], letters[first])
+        source = numerals[first]
+        expected = inline_markers(localized[first], source.letters, source.numbers)
         for language in others:
-            markers = inline_markers(localized[language], letters[language])
+            own = numerals[language]
+            markers = inline_markers(localized[language], own.letters, own.numbers)
             if len(markers) != len(expected):
                 problems.append(element.source.problem(
                     location + (language,),
@@ -366,15 +386,20 @@ def _check_enumerations(element: Element, first: str, others: list[str],
                     f"marker{'s' if len(markers) != 1 else ''} ({' '.join(markers) or 'none'}), "
                     f"but {len(expected)} in the {first} text ({' '.join(expected) or 'none'})",
                     "an enumeration has the same items in every language"))
-            elif (marker_counts(markers, letters[language])
-                  != marker_counts(expected, letters[first])):
+            elif (marker_counts(markers, own.letters, own.numbers)
+                  != marker_counts(expected, source.letters, source.numbers)):
+                written, after = [], None  # the source's markers as this language writes them
+                for marker in expected:
+                    written.append(item_marker(marker, own.item, own.letters, after,
+                                               own.numbers))
+                    after = marker_count(marker.strip("()（）"), after=after)
                 problems.append(element.source.problem(
                     location + (language,),
                     f"{element.label} ({language}): the inline enumeration markers "
                     f"({' '.join(markers)}) do not count as those of the {first} text "
-                    f"({' '.join(expected)})",
+                    f"({' '.join(expected)}), which {language} writes {' '.join(written)}",
                     "the same items in the same order, each with its language's letter or "
-                    "number (report.yaml, numerals: letters)"))
+                    "number (report.yaml, numerals: letters, numbers)"))
 
 
 # --- rule 5: glossary -----------------------------------------------------------------------
@@ -463,7 +488,7 @@ def check_parity(content: ValidContent) -> list[Problem]:
     non_cjk = [spec.code for spec in specs
                if Locale.parse(spec.locale).language not in CJK_LANGUAGES]
     terms = glossary_terms(content, first)
-    letters = {spec.code: spec.numerals.letters for spec in specs}
+    numerals = {spec.code: spec.numerals for spec in specs}
     problems: list[Problem] = []
     # Footnotes are numbered in the first declared language's reading order (resolve.py), so
     # their order is compared with that language, whichever is the source.
@@ -472,6 +497,6 @@ def check_parity(content: ValidContent) -> list[Problem]:
     for element in elements(content):
         _check_anchors(element, first, others, terms, problems)
         _check_script(element, non_cjk, problems)
-        _check_enumerations(element, first, others, letters, problems)
+        _check_enumerations(element, first, others, numerals, problems)
         _check_glossary(element, terms, content.loaded.glossary, first, others, problems)
     return problems

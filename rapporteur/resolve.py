@@ -213,7 +213,8 @@ def resolve_document(content: ValidContent) -> Document:
             items, after = [], None
             for item in block.items:
                 items.append(Item({language.code: item_marker(
-                    item.marker, language.numerals.item, language.numerals.letters, after)
+                    item.marker, language.numerals.item, language.numerals.letters, after,
+                    language.numerals.numbers)
                     for language in languages}, item.text, item.continued))
                 after = marker_count(marker_value(item.marker) or "", after=after)
             blocks.append(Paragraph(paragraph_number, block.paragraph, items, footnotes))

@@ -219,7 +219,7 @@ def test_arabic_letters_count_as_the_latin_ones(arabic):
 
 @pytest.mark.parametrize("text, message", [
     ("بشأن (أ) ألف و(ج) باء", "paragraph 2 (ar): the inline enumeration markers ((أ) (ج)) do "
-                               "not count as those of the zh text ((a) (b))"),
+                               "not count as those of the zh text ((a) (b)), which ar writes (أ) (ب)"),
     # Latin letters in Arabic text are not Arabic's subparagraph letters.
     ("بشأن (a) ألف و(b) باء", "paragraph 2 (ar): 0 inline enumeration markers (none), but 2 "
                                "in the zh text ((a) (b))")])
@@ -239,6 +239,52 @@ def test_arabic_items_and_headings_take_the_languages_letters_and_label(arabic):
     assert section.label["ar"] == "أولا -" and section.label["en"] == "I."
     items = [block.items for block in section.blocks if getattr(block, "items", None)][0]
     assert [item.marker["ar"] for item in items][:2] == ["(أ)", "(ii)"]
+
+
+# WIPO's Arabic writes the numbered subparagraphs (i), (ii) as Western digits in double
+# quotes: "1", "2" (A/55/4; agenda items 11"1" and 11"3" in WO/GA/50/15).
+WIPO_ARABIC = {**ARABIC, "numerals": {**ARABIC["numerals"], "numbers": "”{}“"}}
+
+
+@pytest.fixture
+def wipo_arabic(report) -> Report:
+    """The tiny report with WIPO's Arabic, whose second paragraph enumerates (i) and (ii)."""
+    report.replace(OPENING, "zh: 第二段于 2021 年。", "zh: 第二段于 2021 年：(i)甲；(ii)乙。")
+    report.replace(OPENING, "en: The second paragraph, in 2021.",
+                   "en: The second paragraph, in 2021, on (i) A and (ii) B.")
+    add_language_to_content(report.content, WIPO_ARABIC, "")
+    return report
+
+
+def test_numbers_in_the_languages_quotes_count_as_roman_ones(wipo_arabic):
+    wipo_arabic.replace(OPENING, "ar: The second paragraph, in 2021, on (i) A and (ii) B.",
+                        "ar: الفقرة الثانية، في عام 2021، بشأن ”1“ ألف و”2“ باء.")
+    assert wipo_arabic.warnings() == []
+    # A number after a digit is a reference (agenda item 11(i)), no marker.
+    assert inline_markers("البند 11”1“ و”2“ باء", ("أ", "ب"), "”{}“") == ["”2“"]
+
+
+@pytest.mark.parametrize("text, message", [
+    # Roman numbers are not how this Arabic writes numbered subparagraphs.
+    ("بشأن (i) ألف و(ii) باء", "paragraph 2 (ar): the inline enumeration markers ((i) (ii)) do "
+                                "not count as those of the zh text ((i) (ii)), which ar writes ”1“ ”2“"),
+    ("بشأن ”1“ ألف و”3“ باء", "paragraph 2 (ar): the inline enumeration markers (”1“ ”3“) do "
+                               "not count as those of the zh text ((i) (ii)), which ar writes ”1“ ”2“")])
+def test_numbered_subparagraphs_written_otherwise_are_an_error(wipo_arabic, text, message):
+    wipo_arabic.replace(OPENING, "ar: The second paragraph, in 2021, on (i) A and (ii) B.",
+                        f"ar: الفقرة الثانية، في عام 2021، {text}.")
+    problem = only(wipo_arabic.errors())
+    assert problem.message == message
+    assert problem.line == wipo_arabic.line_of(OPENING, text)
+
+
+def test_items_take_the_languages_number_pattern(wipo_arabic):
+    wipo_arabic.replace("body/02-section.yaml", "marker: (i)", "marker: (a)")
+    document = resolve_document(validate_content(load_content(wipo_arabic.content)))
+    items = next(block.items for section in document.sections for block in section.blocks
+                 if getattr(block, "items", None))
+    assert [item.marker["ar"] for item in items][:2] == ["(أ)", "”2“"]
+    assert [item.marker["en"] for item in items][:2] == ["(a)", "(ii)"]
 
 
 # --- 5. glossary ----------------------------------------------------------------------------

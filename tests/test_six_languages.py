@@ -73,6 +73,19 @@ def test_the_arabic_pdf_is_mirrored(pdfs, texts):
     assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", texts["ar"])  # no Arabic-Indic digits
 
 
+def test_the_arabic_writes_wipos_arabic_names_and_numbers(real_build, texts):
+    """WIPO's Arabic: the Development Agenda is أجندة التنمية, and subparagraphs (i), (ii) are
+    the digit in double quotes ("1", "2"), in this report's Arabic quotes ”…“, as items and
+    inside the text; no roman number is left."""
+    page = (real_build[0] / "cdip-28-2.ar.html").read_text(encoding="utf-8")
+    markers = re.findall(r'class="item-marker">([^<]*)<', page)
+    assert len(markers) == 22 and set(markers) == {f"”{n}“" for n in range(1, 9)}
+    text = re.sub("[\u202a-\u202e]", "", texts["ar"])  # pdftotext's direction marks
+    assert not re.search(r"\((?:i|ii|iii|iv|v|vi|vii|viii)\)", text)
+    assert len(re.findall(r"“\d”|”“\d", text)) > 30  # read back in visual order: “2”
+    assert "أجندة التنمية" in text and "جدول أعمال التنمية" not in text
+
+
 def test_no_arabic_is_set_in_a_slanted_face(pdfs):
     fonts = subprocess.run(["pdffonts", str(pdfs["ar"])], capture_output=True, text=True,
                            check=True).stdout
