@@ -199,7 +199,8 @@ def _term_pattern(form: str) -> re.Pattern:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The text without its white space (str.split's white space is the \\s of `re`)."""
+    return "".join(text.split())
 
 
 def glossary_terms(content: ValidContent, first: str) -> list[Term]:
@@ -269,11 +270,18 @@ def _present(kind: str, key: str, text: str, urls: set[str]) -> bool:
     return re.search(rf"(?<![0-9]){key}(?![0-9])", text) is not None
 
 
-def _check_anchors(element: Element, first: str, others: list[str], terms: list[Term],
+def terms_with_anchors(terms: list[Term], first: str) -> list[re.Pattern]:
+    """The glossary terms holding an anchor, as patterns to find them in a source text.
+
+    A year inside a glossary term belongs to the term, translated as a whole: the "2019" of
+    2019 冠状病毒病 is the "19" of COVID-19. The glossary rule checks those.
+    """
+    return [_term_pattern(term.forms[first]) for term in terms if anchors(term.forms[first])]
+
+
+def _check_anchors(element: Element, first: str, others: list[str], named: list[re.Pattern],
                    problems: list[Problem]) -> None:
-    # A year inside a glossary term belongs to the term, translated as a whole: the "2019" of
-    # 2019 冠状病毒病 is the "19" of COVID-19. The glossary rule checks those.
-    named = [_term_pattern(term.forms[first]) for term in terms if anchors(term.forms[first])]
+    """`named`: `terms_with_anchors`, whose anchors are not compared."""
     for language in others:
         text = element.text(language)
         urls = {comparable_url(url) for url, _ in bare_urls(text)}
@@ -349,6 +357,8 @@ def inline_markers(text: str, letters: tuple[str, ...] = LATIN,
     """The inline enumeration markers of a text, "(i)" "(a)" "i)" "（一）", as written, in a
     language whose subparagraph letters are `letters` and whose numbered items are written
     with the pattern `numbers` (report.yaml, `numerals: letters, numbers`)."""
+    if numbers == "as written" and ")" not in text and "）" not in text:
+        return []  # each such marker ends with a closing parenthesis: without one, none is there
     return [re.sub(r"\s", "", match.group())
             for match in _marker_pattern(letters, numbers).finditer(text)]
 
@@ -428,8 +438,7 @@ def terms_used(text: str, terms: list[Term], first: str) -> list[Term]:
     """The glossary terms a first-language text uses, other than inside a longer term."""
     text = _compact(text)
     forms = [_compact(term.forms[first]) for term in terms]
-    spans = [[(match.start(), match.start() + len(form))
-              for match in re.finditer(f"(?={re.escape(form)})", text)] for form in forms]
+    spans = [_occurrences(form, text) for form in forms]
     blocked = [match.span() for match in _NOT_A_TERM.finditer(text)]
     used = []
     for index, term in enumerate(terms):
@@ -441,6 +450,16 @@ def terms_used(text: str, terms: list[Term], first: str) -> list[Term]:
                for start, stop in spans[index]):
             used.append(term)
     return used
+
+
+def _occurrences(form: str, text: str) -> list[tuple[int, int]]:
+    """Where `form` stands in `text`, as (start, end), overlapping occurrences included."""
+    spans = []
+    start = text.find(form)
+    while start != -1:
+        spans.append((start, start + len(form)))
+        start = text.find(form, start + 1)
+    return spans
 
 
 def _says(text: str, form: str) -> bool:
@@ -494,8 +513,9 @@ def check_parity(content: ValidContent) -> list[Problem]:
     # their order is compared with that language, whichever is the source.
     reading = specs[0].code
     _check_footnotes(content, reading, [spec.code for spec in specs[1:]], problems)
+    named = terms_with_anchors(terms, first)  # the same for every element: found once
     for element in elements(content):
-        _check_anchors(element, first, others, terms, problems)
+        _check_anchors(element, first, others, named, problems)
         _check_script(element, non_cjk, problems)
         _check_enumerations(element, first, others, numerals, problems)
         _check_glossary(element, terms, content.loaded.glossary, first, others, problems)
