@@ -134,14 +134,14 @@ def _join_structure(base: pikepdf.Pdf, pages: list[list], structures: list) -> N
         names = structure.get("/IDTree", {}).get("/Names", [])
         for name, element in zip(names[::2], names[1::2]):
             ids.setdefault(str(name), element)
-    numbers = pikepdf.Array()
+    numbers = []  # made a pikepdf.Array at once: growing one an item at a time is slow
     for key, (page, value) in enumerate(page_entries):
         page.StructParents = key
-        numbers.extend([key, value])
+        numbers += [key, value]
     for key, (annotation, value) in enumerate(annotation_entries, start=len(page_entries)):
         annotation.StructParent = key
-        numbers.extend([key, value])
-    root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=numbers))
+        numbers += [key, value]
+    root.ParentTree = base.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
     root.ParentTreeNextKey = len(page_entries) + len(annotation_entries)
     if ids:
         root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
