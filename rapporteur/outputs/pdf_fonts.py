@@ -61,6 +61,8 @@ typedef struct hb_map_t hb_map_t;
 hb_subset_plan_t *hb_subset_plan_create_or_fail(hb_face_t *face, const hb_subset_input_t *input);
 void hb_subset_plan_destroy(hb_subset_plan_t *plan);
 const hb_map_t *hb_subset_plan_old_to_new_glyph_mapping(const hb_subset_plan_t *plan);
+const hb_map_t *hb_subset_plan_new_to_old_glyph_mapping(const hb_subset_plan_t *plan);
+unsigned int hb_map_get_population(const hb_map_t *map);
 hb_face_t *hb_subset_plan_execute_or_fail(hb_subset_plan_t *plan);
 hb_codepoint_t hb_map_get(const hb_map_t *map, hb_codepoint_t key);
 unsigned int hb_face_get_glyph_count(const hb_face_t *face);
@@ -137,12 +139,12 @@ def subset_font(file: str, index: int, glyphs: list[int]) -> tuple[bytes, list[i
     if plan == ffi.NULL:
         return None
     plan = ffi.gc(plan, hb_subset.hb_subset_plan_destroy)
-    new_ids = hb_subset.hb_subset_plan_old_to_new_glyph_mapping(plan)
-    original_ids: dict[int, int] = {}
-    for old in range(harfbuzz.hb_face_get_glyph_count(face)):
-        new = harfbuzz.hb_map_get(new_ids, old)
-        if new != _MISSING:
-            original_ids[new] = old
+    # The kept glyphs are numbered 0, 1, 2, … (checked below): read by their new ids, a few
+    # hundred, not by the original ones (65,535 in a CJK font).
+    kept_count = harfbuzz.hb_map_get_population(
+        hb_subset.hb_subset_plan_old_to_new_glyph_mapping(plan))
+    old_ids = hb_subset.hb_subset_plan_new_to_old_glyph_mapping(plan)
+    original_ids = {new: harfbuzz.hb_map_get(old_ids, new) for new in range(kept_count)}
     subset = hb_subset.hb_subset_plan_execute_or_fail(plan)
     if subset == ffi.NULL:
         return None
@@ -150,7 +152,7 @@ def subset_font(file: str, index: int, glyphs: list[int]) -> tuple[bytes, list[i
     data = ffi.gc(harfbuzz.hb_face_reference_blob(subset), harfbuzz.hb_blob_destroy)
     length = ffi.new("unsigned int *")
     pointer = harfbuzz.hb_blob_get_data(data, length)
-    if not length[0] or sorted(original_ids) != list(range(len(original_ids))):
+    if not length[0] or _MISSING in original_ids.values():
         return None
     return bytes(ffi.buffer(pointer, length[0])), [original_ids[new] for new in
                                                     range(len(original_ids))]
