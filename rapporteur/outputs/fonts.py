@@ -16,6 +16,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
@@ -80,7 +81,20 @@ def _character_set(ranges: str) -> frozenset[int]:
 
 
 def language_fonts(stylesheet: str, language: str) -> list[Font]:
-    return [resolve(family) for family in declared_families(stylesheet, language)]
+    return fonts_by_language(stylesheet, [language])[language]
+
+
+def fonts_by_language(stylesheet: str, languages: Iterable[str]) -> dict[str, list[Font]]:
+    """Each language's fonts; a family that several languages share is resolved once."""
+    resolved: dict[str, Font] = {}
+    fonts = {}
+    for language in languages:
+        families = declared_families(stylesheet, language)
+        for family in families:
+            if family not in resolved:
+                resolved[family] = resolve(family)
+        fonts[language] = [resolved[family] for family in families]
+    return fonts
 
 
 def needs_no_glyph(char: str) -> bool:

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import ContentError, Problem
 from ..render import PRINT_PARTS
 from .base import BuildContext, Output, Rendered
-from .fonts import language_fonts, uncovered
+from .fonts import Font, fonts_by_language, uncovered
 from .footnotes import keep_footnotes_with_their_calls
 from .pdf_reading import record_layout
 from .pdf_tags import complete_tagging, link_other_parts
@@ -48,10 +48,14 @@ class PdfOutput(Output):
         """A language at a time; a character missing from the fonts stops the build once every
         language was checked, so that one run names them all."""
         problems = []
-        for language in context.languages if not context.preview else ():
+        languages = context.languages if not context.preview else ()
+        stylesheet = (context.theme.assets / "report.css").read_text(encoding="utf-8") \
+            if languages else ""
+        fonts = fonts_by_language(stylesheet, languages)
+        for language in languages:
             files: Rendered = {}
             parts = tuple(context.page(language, "print", part) for part in PRINT_PARTS)
-            problems += missing_glyphs(context, language, parts)
+            problems += missing_glyphs(context, language, parts, fonts[language])
             target = context.file_name(language, "pdf")
             files[PurePosixPath(target)] = PdfJob(target, tuple(
                 PdfPartJob(f"{target} ({part})", html, context.theme.assets)
@@ -66,14 +70,14 @@ class PdfOutput(Output):
             raise ContentError(problems)
 
 
-def missing_glyphs(context: BuildContext, language: str, parts: tuple[str, ...]) -> list[Problem]:
-    """A problem for each character of the language's PDF that its fonts cannot print.
+def missing_glyphs(context: BuildContext, language: str, parts: tuple[str, ...],
+                   fonts: list[Font]) -> list[Problem]:
+    """A problem for each character of the language's PDF that its `fonts` cannot print.
 
     Checked on the very text WeasyPrint receives (content, catalogue strings, dates), and
     reported where the character stands in the content or the catalogue.
     """
     stylesheet_path = context.theme.assets / "report.css"
-    fonts = language_fonts(stylesheet_path.read_text(encoding="utf-8"), language)
     text = "".join(_BodyText.of(html) for html in parts)
     names = ", ".join(font.family for font in fonts) or "none"
     problems = []
