@@ -29,6 +29,11 @@ def cjk_characters(text: str) -> str:
     return "".join(_CJK.findall(text))
 
 
+def cjk_as_spaces(text: str) -> str:
+    """The text with a space for each CJK character."""
+    return _CJK.sub(" ", text)
+
+
 def join_wrapped_lines(text: str) -> str:
     """Join the lines an author wrapped: nothing between two CJK characters, a space otherwise.
 

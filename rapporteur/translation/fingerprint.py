@@ -11,7 +11,8 @@ import hashlib
 import re
 import unicodedata
 
-from ..text import FOOTNOTE_REF_PATTERN, bare_urls, is_cjk, join_wrapped_lines
+from ..text import (FOOTNOTE_REF_PATTERN, bare_urls, cjk_as_spaces, cjk_characters,
+                    join_wrapped_lines)
 
 FINGERPRINT_LENGTH = 8
 _SPACES = re.compile(r"[^\S\n]+")
@@ -37,6 +38,6 @@ def word_count(text: str) -> int:
     text = FOOTNOTE_REF_PATTERN.sub(" ", normalize(text))
     for url, _ in bare_urls(text):
         text = text.replace(url, " ")
-    cjk = sum(1 for char in text if is_cjk(char) and char.isalnum())
-    rest = "".join(" " if is_cjk(char) else char for char in text)
+    cjk = sum(1 for char in cjk_characters(text) if char.isalnum())
+    rest = cjk_as_spaces(text)
     return cjk + sum(1 for token in rest.split() if _WORD.search(token))  # CDIP/26/7 is one
