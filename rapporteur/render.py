@@ -149,7 +149,7 @@ class _Renderer:
         if key not in self.memo:
             html = render(source, self._footnote_ref, self.reference, self.rewrite_link,
                           self.typesetter)
-            if self.medium == "screen":
+            if self.medium == "screen" and "\u2060" in html:  # the calls' word joiner
                 html = _CALL_AFTER_CHARACTER.sub(_keep_call_with_character, html)
             # A redline's texts carry revision marks (versions/marks.py); others pass as they are.
             self.memo[key] = Markup(marks.to_html(html))

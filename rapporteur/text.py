@@ -121,7 +121,8 @@ class Typesetter:
         if self.han_latin_space:
             text = space_han_and_latin(text)
         for mark, space in self.space_before:
-            text = _space_before(mark).sub(space + mark, text)
+            if mark in text:  # most texts have few of the marks: the others are not searched
+                text = _space_before(mark).sub(space + mark, text)
         return text
 
 
