@@ -4,6 +4,7 @@ the translation and version commands register themselves (translation/, versions
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from contextlib import nullcontext
@@ -109,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         # An ASCII-only terminal gets \u escapes for Chinese text instead of a crash.
         getattr(stream, "reconfigure", lambda **_: None)(errors="backslashreplace")
     arguments = _parser().parse_args(argv)
+    # What is imported by now (modules, pydantic's validators, Jinja) lives as long as the
+    # process: kept out of the collector's full collections, which would walk it again and
+    # again while a build renders (a build's worker does the same, jobs.py). Once: a process
+    # calling main again (a test) would keep the garbage of its previous calls for good.
+    if not gc.get_freeze_count():
+        gc.freeze()
     root = arguments.project.resolve()
     project = Project.at(root)
     try:
