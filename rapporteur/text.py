@@ -65,6 +65,8 @@ _URL_TRAILING_PUNCTUATION = ".,;:!?)"
 
 def bare_urls(text: str) -> list[tuple[str, int]]:
     """The URLs written out in a text ("https://…", "www.…"), each with where it starts."""
+    if "://" not in text and "www." not in text.lower():
+        return []  # most texts have none: a plain search says so faster than the pattern
     found = []
     for match in _BARE_URL.finditer(text):
         url = match.group().rstrip(_URL_TRAILING_PUNCTUATION)
