@@ -67,9 +67,9 @@ def record_layout() -> None:
         previous = getattr(linebox, "last_line", None)
         if previous is not None and skip_stack is not None and _breaks_at_space(linebox,
                                                                                  skip_stack):
-            drawn = [box for box in _text_boxes(previous) if box.text.strip()]
-            if drawn:
-                drawn[-1].lost_final_space = True  # `Box.copy` copies it with the box
+            drawn = _last_drawn_text_box(previous)
+            if drawn is not None:
+                drawn.lost_final_space = True  # `Box.copy` copies it with the box
         line, resume_at = get_next_linebox(context, linebox, position_y, bottom_space,
                                            skip_stack, *arguments, **named)
         linebox.last_line = line
@@ -105,35 +105,63 @@ def record_layout() -> None:
 
 def _breaks_at_space(linebox, skip_stack) -> bool:
     """Whether the text just before `skip_stack` in `linebox`, or at it, is a space that
-    collapses at a line break (`white-space: normal`, `nowrap` or `pre-line`)."""
+    collapses at a line break (`white-space: normal`, `nowrap` or `pre-line`).
+
+    Called for every line: it follows the skip stack down to its text box, and looks for the
+    text before it only when the line starts at a box's start (not by listing the whole
+    paragraph's text boxes, which made long paragraphs cost the square of their lines)."""
     from weasyprint.formatting_structure import boxes  # noqa: PLC0415
 
-    box, stack = linebox, skip_stack
+    box, stack, path = linebox, skip_stack, []
     while not isinstance(box, boxes.TextBox):
         if not isinstance(box, (boxes.LineBox, boxes.InlineBox)) or not box.children:
             return False
         (index, stack), = stack.items() if stack else ((0, None),)
         if index >= len(box.children):
             return False
+        path.append((box, index))
         box = box.children[index]
     (offset, _), = stack.items() if stack else ((0, None),)
-    texts = list(_text_boxes(linebox))
     text = box.text.encode()
-    before = text[offset - 1:offset] if offset else (
-        texts[texts.index(box) - 1].text.encode()[-1:] if texts.index(box) else b"")
+    if offset:
+        before = text[offset - 1:offset]
+    else:
+        previous = _text_box_before(path, boxes)
+        before = previous.text.encode()[-1:] if previous is not None else b""
     return (box.style["white_space"] in ("normal", "nowrap", "pre-line")
             and b" " in (before, text[offset:offset + 1]))
 
 
-def _text_boxes(box):
-    """The text boxes of an inline content, in order."""
+def _text_box_before(path, boxes):
+    """The text box just before the end of `path` (its inline boxes and child indexes from the
+    line down), in the order of the text, or None."""
+    for parent, index in reversed(path):
+        for sibling in reversed(parent.children[:index]):
+            if (last := _last_text_box(sibling, boxes)) is not None:
+                return last
+    return None
+
+
+def _last_text_box(box, boxes, drawn=False):
+    """The last text box of an inline content (that draws something, if `drawn`), or None.
+
+    Walked from the end with a stack: the last child comes off it first."""
+    waiting = [box]
+    while waiting:
+        box = waiting.pop()
+        if isinstance(box, boxes.TextBox):
+            if not drawn or box.text.strip():
+                return box
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            waiting += box.children
+    return None
+
+
+def _last_drawn_text_box(line):
+    """The line's last text box that draws something (not only spaces), or None."""
     from weasyprint.formatting_structure import boxes  # noqa: PLC0415
 
-    if isinstance(box, boxes.TextBox):
-        yield box
-    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-        for child in box.children:
-            yield from _text_boxes(child)
+    return _last_text_box(line, boxes, drawn=True)
 
 
 def _show_final_space(stream, textbox) -> None:
