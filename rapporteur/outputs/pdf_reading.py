@@ -168,10 +168,9 @@ def _show_final_space(stream, textbox) -> None:
     """Show a space glyph after the line's text, in the font of its last glyphs: a space
     draws nothing, and the line reads "… the " instead of "… the" (see the docstring).
 
-    Does for one more glyph what `weasyprint.draw.text.draw_first_line` does for each."""
+    Does for one more glyph what `weasyprint.draw.text.draw_first_line` does for each. Each
+    font's space glyph is looked up once (`_space_glyph`): the same few fonts end most lines."""
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango  # noqa: PLC0415
-
-    from .pdf_fonts import space_glyph  # noqa: PLC0415 - it imports pikepdf
 
     first_line, _ = textbox.pango_layout.get_first_line()
     run, pango_font = first_line.runs[0], None
@@ -181,17 +180,30 @@ def _show_final_space(stream, textbox) -> None:
     if pango_font is None:
         return
     font, font_size = stream.add_font(pango_font)
-    if pango.pango_version() < 14802 or font.png:
-        font_size = textbox.style["font_size"]
-    glyph = space_glyph(int(ffi.cast("uintptr_t", font.hb_font)))
-    if glyph is None or font.bitmap:
+    if font.bitmap or (glyph := _space_glyph(font)) is None:
         return
     font.to_unicode.setdefault(glyph, " ")
     if glyph not in font.widths:
+        if pango.pango_version() < 14802 or font.png:
+            font_size = textbox.style["font_size"]
         pango.pango_font_get_glyph_extents(pango_font, glyph, stream.ink_rect,
                                            stream.logical_rect)
         font.widths[glyph] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
     stream.show_text(f"<{glyph:04x}>")
+
+
+def _space_glyph(font) -> int | None:
+    """The space glyph of one of WeasyPrint's fonts (they live as long as the document),
+    kept on the font."""
+    try:
+        return font.rapporteur_space_glyph
+    except AttributeError:
+        from weasyprint.text.ffi import ffi  # noqa: PLC0415
+
+        from .pdf_fonts import space_glyph  # noqa: PLC0415 - it imports pikepdf
+
+        font.rapporteur_space_glyph = space_glyph(int(ffi.cast("uintptr_t", font.hb_font)))
+        return font.rapporteur_space_glyph
 
 
 def mend_structure(document, pdf) -> None:
