@@ -38,6 +38,8 @@ internals, not its API; `tests/test_pdf_accessibility.py` tells when a release c
 
 from __future__ import annotations
 
+import functools
+
 ROLES_NOTES_MAY_FOLLOW_IN = frozenset({"/Document", "/Part", "/Art", "/Sect", "/Div",
                                        "/BlockQuote", "/NonStruct", "/LBody"})
 """Where a page's notes may be placed: among blocks, not in a paragraph, list or table rows."""
@@ -54,6 +56,8 @@ def record_layout() -> None:
 
     if getattr(inline.get_next_linebox, "records_layout", False):
         return
+    import pydyf  # noqa: PLC0415 - loaded with WeasyPrint
+
     get_next_linebox = inline.get_next_linebox
     draw_first_line = text.draw_first_line
     add_tags = weasyprint_pdf.add_tags
@@ -67,9 +71,9 @@ def record_layout() -> None:
         previous = getattr(linebox, "last_line", None)
         if previous is not None and skip_stack is not None and _breaks_at_space(linebox,
                                                                                  skip_stack):
-            drawn = [box for box in _text_boxes(previous) if box.text.strip()]
-            if drawn:
-                drawn[-1].lost_final_space = True  # `Box.copy` copies it with the box
+            drawn = _last_drawn_text_box(previous)
+            if drawn is not None:
+                drawn.lost_final_space = True  # `Box.copy` copies it with the box
         line, resume_at = get_next_linebox(context, linebox, position_y, bottom_space,
                                            skip_stack, *arguments, **named)
         linebox.last_line = line
@@ -83,12 +87,27 @@ def record_layout() -> None:
             _show_final_space(stream, textbox)
         return emojis
 
+    class PagesAdded(pydyf.PDF):
+        """A PDF whose pages are all there: its page references made once. pydyf makes them
+        anew, from the list of pages, every time they are asked for, and `add_tags` asks for
+        them for every structure element it makes (37,000 in the sample's 18 parts, each
+        time listing up to 60 pages): a third of add_tags' time."""
+
+        @functools.cached_property
+        def page_references(self):
+            return super().page_references
+
     def add_tags_and_remember(pdf, document, pdf_version, page_streams):
         # add_tags empties each stream's box → MCID map: keep a copy for the mending.
         pdf.marked_boxes = [{box: mark["mcid"] for box, mark in stream._tags.items()}
                             for stream in page_streams]
         pdf.page_streams = list(page_streams)
-        add_tags(pdf, document, pdf_version, page_streams)
+        original, pdf.__class__ = pdf.__class__, PagesAdded
+        try:
+            add_tags(pdf, document, pdf_version, page_streams)
+        finally:
+            pdf.__class__ = original
+            vars(pdf).pop("page_references", None)
 
     def build_box_tree_and_remember(box, parent, *arguments):
         for element in build_box_tree(box, parent, *arguments):
@@ -105,45 +124,72 @@ def record_layout() -> None:
 
 def _breaks_at_space(linebox, skip_stack) -> bool:
     """Whether the text just before `skip_stack` in `linebox`, or at it, is a space that
-    collapses at a line break (`white-space: normal`, `nowrap` or `pre-line`)."""
+    collapses at a line break (`white-space: normal`, `nowrap` or `pre-line`).
+
+    Called for every line: it follows the skip stack down to its text box, and looks for the
+    text before it only when the line starts at a box's start (not by listing the whole
+    paragraph's text boxes, which made long paragraphs cost the square of their lines)."""
     from weasyprint.formatting_structure import boxes  # noqa: PLC0415
 
-    box, stack = linebox, skip_stack
+    box, stack, path = linebox, skip_stack, []
     while not isinstance(box, boxes.TextBox):
         if not isinstance(box, (boxes.LineBox, boxes.InlineBox)) or not box.children:
             return False
         (index, stack), = stack.items() if stack else ((0, None),)
         if index >= len(box.children):
             return False
+        path.append((box, index))
         box = box.children[index]
     (offset, _), = stack.items() if stack else ((0, None),)
-    texts = list(_text_boxes(linebox))
     text = box.text.encode()
-    before = text[offset - 1:offset] if offset else (
-        texts[texts.index(box) - 1].text.encode()[-1:] if texts.index(box) else b"")
+    if offset:
+        before = text[offset - 1:offset]
+    else:
+        previous = _text_box_before(path, boxes)
+        before = previous.text.encode()[-1:] if previous is not None else b""
     return (box.style["white_space"] in ("normal", "nowrap", "pre-line")
             and b" " in (before, text[offset:offset + 1]))
 
 
-def _text_boxes(box):
-    """The text boxes of an inline content, in order."""
+def _text_box_before(path, boxes):
+    """The text box just before the end of `path` (its inline boxes and child indexes from the
+    line down), in the order of the text, or None."""
+    for parent, index in reversed(path):
+        for sibling in reversed(parent.children[:index]):
+            if (last := _last_text_box(sibling, boxes)) is not None:
+                return last
+    return None
+
+
+def _last_text_box(box, boxes, drawn=False):
+    """The last text box of an inline content (that draws something, if `drawn`), or None.
+
+    Walked from the end with a stack: the last child comes off it first."""
+    waiting = [box]
+    while waiting:
+        box = waiting.pop()
+        if isinstance(box, boxes.TextBox):
+            if not drawn or box.text.strip():
+                return box
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            waiting += box.children
+    return None
+
+
+def _last_drawn_text_box(line):
+    """The line's last text box that draws something (not only spaces), or None."""
     from weasyprint.formatting_structure import boxes  # noqa: PLC0415
 
-    if isinstance(box, boxes.TextBox):
-        yield box
-    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
-        for child in box.children:
-            yield from _text_boxes(child)
+    return _last_text_box(line, boxes, drawn=True)
 
 
 def _show_final_space(stream, textbox) -> None:
     """Show a space glyph after the line's text, in the font of its last glyphs: a space
     draws nothing, and the line reads "… the " instead of "… the" (see the docstring).
 
-    Does for one more glyph what `weasyprint.draw.text.draw_first_line` does for each."""
+    Does for one more glyph what `weasyprint.draw.text.draw_first_line` does for each. Each
+    font's space glyph is looked up once (`_space_glyph`): the same few fonts end most lines."""
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango  # noqa: PLC0415
-
-    from .pdf_fonts import space_glyph  # noqa: PLC0415 - it imports pikepdf
 
     first_line, _ = textbox.pango_layout.get_first_line()
     run, pango_font = first_line.runs[0], None
@@ -153,17 +199,30 @@ def _show_final_space(stream, textbox) -> None:
     if pango_font is None:
         return
     font, font_size = stream.add_font(pango_font)
-    if pango.pango_version() < 14802 or font.png:
-        font_size = textbox.style["font_size"]
-    glyph = space_glyph(int(ffi.cast("uintptr_t", font.hb_font)))
-    if glyph is None or font.bitmap:
+    if font.bitmap or (glyph := _space_glyph(font)) is None:
         return
     font.to_unicode.setdefault(glyph, " ")
     if glyph not in font.widths:
+        if pango.pango_version() < 14802 or font.png:
+            font_size = textbox.style["font_size"]
         pango.pango_font_get_glyph_extents(pango_font, glyph, stream.ink_rect,
                                            stream.logical_rect)
         font.widths[glyph] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
     stream.show_text(f"<{glyph:04x}>")
+
+
+def _space_glyph(font) -> int | None:
+    """The space glyph of one of WeasyPrint's fonts (they live as long as the document),
+    kept on the font."""
+    try:
+        return font.rapporteur_space_glyph
+    except AttributeError:
+        from weasyprint.text.ffi import ffi  # noqa: PLC0415
+
+        from .pdf_fonts import space_glyph  # noqa: PLC0415 - it imports pikepdf
+
+        font.rapporteur_space_glyph = space_glyph(int(ffi.cast("uintptr_t", font.hb_font)))
+        return font.rapporteur_space_glyph
 
 
 def mend_structure(document, pdf) -> None:
