@@ -217,20 +217,6 @@ def test_arabic_letters_count_as_the_latin_ones(arabic):
     assert arabic.warnings() == []
 
 
-@pytest.mark.parametrize("text, message", [
-    ("بشأن (أ) ألف و(ج) باء", "paragraph 2 (ar): the inline enumeration markers ((أ) (ج)) do "
-                               "not count as those of the zh text ((a) (b)), which ar writes (أ) (ب)"),
-    # Latin letters in Arabic text are not Arabic's subparagraph letters.
-    ("بشأن (a) ألف و(b) باء", "paragraph 2 (ar): 0 inline enumeration markers (none), but 2 "
-                               "in the zh text ((a) (b))")])
-def test_arabic_subparagraphs_with_other_letters_are_an_error(arabic, text, message):
-    arabic.replace(OPENING, "ar: The second paragraph, in 2021, on (a) A and (b) B.",
-                   f"ar: الفقرة الثانية، في عام 2021، {text}.")
-    problem = only(arabic.errors())
-    assert problem.message == message
-    assert problem.line == arabic.line_of(OPENING, text)
-
-
 def test_arabic_items_and_headings_take_the_languages_letters_and_label(arabic):
     arabic.replace("body/02-section.yaml", "marker: (i)", "marker: (a)")
     content = validate_content(load_content(arabic.content))
@@ -264,18 +250,29 @@ def test_numbers_in_the_languages_quotes_count_as_roman_ones(wipo_arabic):
     assert inline_markers("البند 11”1“ و”2“ باء", ("أ", "ب"), "”{}“") == ["”2“"]
 
 
-@pytest.mark.parametrize("text, message", [
-    # Roman numbers are not how this Arabic writes numbered subparagraphs.
-    ("بشأن (i) ألف و(ii) باء", "paragraph 2 (ar): the inline enumeration markers ((i) (ii)) do "
-                                "not count as those of the zh text ((i) (ii)), which ar writes ”1“ ”2“"),
-    ("بشأن ”1“ ألف و”3“ باء", "paragraph 2 (ar): the inline enumeration markers (”1“ ”3“) do "
-                               "not count as those of the zh text ((i) (ii)), which ar writes ”1“ ”2“")])
-def test_numbered_subparagraphs_written_otherwise_are_an_error(wipo_arabic, text, message):
-    wipo_arabic.replace(OPENING, "ar: The second paragraph, in 2021, on (i) A and (ii) B.",
-                        f"ar: الفقرة الثانية، في عام 2021، {text}.")
-    problem = only(wipo_arabic.errors())
+@pytest.mark.parametrize("arabic_kind, text, message", [
+    ("arabic", "بشأن (أ) ألف و(ج) باء",
+     "paragraph 2 (ar): the inline enumeration markers ((أ) (ج)) do not count as those of the "
+     "zh text ((a) (b)), which ar writes (أ) (ب)"),
+    # Latin letters in Arabic text are not Arabic's subparagraph letters.
+    ("arabic", "بشأن (a) ألف و(b) باء",
+     "paragraph 2 (ar): 0 inline enumeration markers (none), but 2 in the zh text ((a) (b))"),
+    # Roman numbers are not how WIPO's Arabic writes numbered subparagraphs.
+    ("wipo_arabic", "بشأن (i) ألف و(ii) باء",
+     "paragraph 2 (ar): the inline enumeration markers ((i) (ii)) do not count as those of the "
+     "zh text ((i) (ii)), which ar writes ”1“ ”2“"),
+    ("wipo_arabic", "بشأن ”1“ ألف و”3“ باء",
+     "paragraph 2 (ar): the inline enumeration markers (”1“ ”3“) do not count as those of the "
+     "zh text ((i) (ii)), which ar writes ”1“ ”2“")])
+def test_arabic_subparagraphs_written_otherwise_are_an_error(request, arabic_kind, text,
+                                                               message):
+    report = request.getfixturevalue(arabic_kind)
+    enumeration = "(a) A and (b) B" if arabic_kind == "arabic" else "(i) A and (ii) B"
+    report.replace(OPENING, f"ar: The second paragraph, in 2021, on {enumeration}.",
+                   f"ar: الفقرة الثانية، في عام 2021، {text}.")
+    problem = only(report.errors())
     assert problem.message == message
-    assert problem.line == wipo_arabic.line_of(OPENING, text)
+    assert problem.line == report.line_of(OPENING, text)
 
 
 def test_items_take_the_languages_number_pattern(wipo_arabic):
